@@ -1,0 +1,122 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import './fastify-types.js';
+import { MockState } from './domain/mock-state.js';
+import { redactUrl } from './domain/journal.js';
+import { resolveOptions, type MockConcurInput } from './options.js';
+import { connectionRequestRoutes } from './routes/connection-requests.js';
+import { controlRoutes } from './routes/control.js';
+import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
+import { API_VERSIONS } from './wire/connection-request-codec.js';
+import { ConcurApiError, errors } from './wire/errors.js';
+import { responseFormat } from './wire/negotiate.js';
+import { sendError } from './wire/respond.js';
+import { parseXml, XmlRejected } from './wire/xml.js';
+
+const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
+
+/**
+ * The mock as a Fastify instance that never listens: tests use `inject()`, `server.ts` and
+ * `startMockConcur()` call `listen()`.
+ */
+export async function buildMockConcur(input: MockConcurInput = {}): Promise<FastifyInstance> {
+  const options = resolveOptions(input);
+  const app = Fastify({
+    // Concur's paths are case-insensitive (GetAccessToken.ashx and getaccesstoken.ashx).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    bodyLimit: options.bodyLimit,
+    logger: {
+      level: options.logLevel,
+      // Request tokens, secrets and refresh tokens travel in query strings: never log them.
+      serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) },
+      redact: ['req.headers.authorization'],
+    },
+    // The mock owns its errors: every failure is answered in Concur's envelope.
+    return503OnClosing: true,
+  });
+  app.decorate('mock', new MockState(options));
+  app.decorateRequest('wireFormat', 'xml');
+  app.decorateRequest('journalNote', undefined);
+  app.decorateRequest('fault', undefined);
+
+  await app.register(formbody, { bodyLimit: options.bodyLimit });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseXml(body as string));
+    } catch (error) {
+      done(error instanceof XmlRejected ? errors.invalidBody(error.message) : (error as Error), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.wireFormat = isControl(request) ? 'json' : responseFormat(request.headers.accept);
+    if (isControl(request)) return;
+    const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
+    if (!rule) return;
+    request.fault = rule;
+    if (rule.latencyMs > 0) await sleep(rule.latencyMs);
+    if (rule.reset) {
+      journal(request, 0, 'connection reset');
+      reply.hijack();
+      request.raw.socket?.destroy();
+      return;
+    }
+    if (rule.status !== null) {
+      const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
+      throw new ConcurApiError(rule.status, `Injected fault: HTTP ${rule.status}`, headers);
+    }
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.fault?.malformedBody || reply.statusCode >= 400 || typeof payload !== 'string' || payload.length === 0) return payload;
+    // Cut the body mid-element and add junk: neither XML nor JSON parsers accept it.
+    return payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated';
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!isControl(request)) journal(request, reply.statusCode, request.journalNote, reply.elapsedTime);
+  });
+
+  function journal(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
+    app.mock.journal.add({
+      at: new Date(app.mock.clock.now()).toISOString(),
+      method: request.method,
+      url: redactUrl(request.url),
+      status,
+      durationMs: Math.round(durationMs * 100) / 100,
+      ...(request.fault ? { fault: request.fault.id } : {}),
+      ...(note ? { note } : {}),
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
+    const now = app.mock.clock.now();
+    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, error, now);
+    if ((error as FastifyError).validation) return sendError(reply, request.wireFormat, errors.invalidBody(error.message), now);
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 413) return sendError(reply, request.wireFormat, errors.bodyTooLarge(options.bodyLimit), now);
+    if (status === 415) return sendError(reply, request.wireFormat, errors.unsupportedMediaType(String(request.headers['content-type'] ?? '').slice(0, 100)), now);
+    if (status >= 400 && status < 500) return sendError(reply, request.wireFormat, new ConcurApiError(status, clientErrorMessage(error as FastifyError)), now);
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, request.wireFormat, errors.internal(), now);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now()));
+
+  await app.register(oauthLegacyRoutes);
+  for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));
+  await app.register(controlRoutes);
+  return app;
+}
+
+function isControl(request: FastifyRequest): boolean {
+  return CONTROL_PATH.test(request.url);
+}
+
+/** Fastify's own 4xx messages, minus its error-code prefixes. */
+function clientErrorMessage(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Invalid request body: empty JSON body';
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return 'Invalid request body: malformed JSON';
+  return `Bad request: ${error.message}`.slice(0, 300);
+}

@@ -1,0 +1,348 @@
+import type { ConcurUser } from './directory.js';
+import { OrderedIndex, type TimeKey } from './ordered-index.js';
+import { newId } from './secrets.js';
+import { kindOf, type StatusCode } from './status-codes.js';
+import type { TokenService } from './token-service.js';
+
+/**
+ * How GET treats the queue; Concur's two editions of the v3.2 page disagree.
+ * - `peek` (current page): GET peeks `limit` items from position `offset`; PUT pops them.
+ * - `lease` (earlier page): each GET hands out a new page and hides it for the lease;
+ *   `NextPage` carries the last id as its `offset` cursor.
+ */
+export type QueueMode = 'peek' | 'lease';
+
+export interface QueuePolicy {
+  mode: QueueMode;
+  /** A handed-out request never PUT back is requeued after this long (24 h). */
+  leaseMs: number;
+  /** CREU1/2/3 requeue after this long (24 h) … */
+  userErrorDelayMs: number;
+  /** … at most this many times (4); the next user error ends the request Failed. */
+  maxUserErrorRequeues: number;
+  /** CRRET (and CRPA1/CRPA2) requeue after this long (1 h) … */
+  retryDelayMs: number;
+  /** … at most this many times (48). */
+  maxRetryRequeues: number;
+  /** Lease expiries requeue at most this many times (48). */
+  maxLeaseRequeues: number;
+}
+
+/** What GET by id and the console report; list pages always say Pending, as on Concur. */
+export type DisplayStatus = 'Pending' | 'Processing' | 'Retry' | 'Connected' | 'Failed';
+export const LISTABLE_STATUSES = ['pending', 'processing', 'retry', 'connected', 'failed'] as const;
+export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
+
+interface Handout {
+  readonly token: string;
+  readonly tokenExpiresAt: number;
+  readonly handedOutAt: number;
+  readonly leaseKey: TimeKey;
+}
+
+export interface ConnectionRequestRecord {
+  readonly id: string;
+  readonly appKey: string;
+  readonly user: ConcurUser;
+  readonly createdAt: number;
+  lastModified: number;
+  /** Position in the app's queue while the request is not final. */
+  queueKey: TimeKey | null;
+  handout: Handout | null;
+  outcome: 'Connected' | 'Failed' | null;
+  lastCode: StatusCode | null;
+  userErrorRequeues: number;
+  retryRequeues: number;
+  leaseRequeues: number;
+}
+
+/** A request as the wire shows it at one moment. */
+export interface ConnectionRequestView {
+  id: string;
+  user: ConcurUser;
+  status: DisplayStatus;
+  requestToken: string | null;
+  lastModified: number;
+}
+
+export interface Page {
+  items: ConnectionRequestView[];
+  /** The `offset` value of the next page, or null on the last page. */
+  nextOffset: string | null;
+}
+
+export type PutFailure = 'not-found' | 'final' | 'not-in-queue';
+export type CreateFailure = 'already-open';
+
+/** One TripLink supplier's queue: due requests form a prefix of `queue`, so a page is a rank slice. */
+class AppQueue {
+  readonly queue = new OrderedIndex();
+  /** Active hand-outs by lease end, so expiries are found without a scan. */
+  readonly leases = new OrderedIndex();
+  readonly connected = new Set<string>();
+  readonly failed = new Set<string>();
+}
+
+/**
+ * The connection-request lifecycle as Concur documents it: available → handed out →
+ * PUT back (final, or deferred until T) → available again, with attempt limits. Nothing
+ * here runs on a timer: each call first settles what the clock says is due.
+ */
+export class ConnectionRequestQueue {
+  private readonly records = new Map<string, ConnectionRequestRecord>();
+  private readonly queues = new Map<string, AppQueue>();
+  /** app + user → the id of their open (non-final) request. */
+  private readonly openByUser = new Map<string, string>();
+  private seq = 0;
+
+  constructor(
+    private readonly policy: QueuePolicy,
+    private readonly tokens: TokenService,
+  ) {}
+
+  get mode(): QueueMode {
+    return this.policy.mode;
+  }
+
+  create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
+    const userKey = openKey(appKey, user.loginId);
+    if (this.openByUser.has(userKey)) return { ok: false, reason: 'already-open' };
+    const record: ConnectionRequestRecord = {
+      id,
+      appKey,
+      user,
+      createdAt: now,
+      lastModified: now,
+      queueKey: null,
+      handout: null,
+      outcome: null,
+      lastCode: null,
+      userErrorRequeues: 0,
+      retryRequeues: 0,
+      leaseRequeues: 0,
+    };
+    this.records.set(id, record);
+    this.openByUser.set(userKey, id);
+    this.enqueue(record, now);
+    return { ok: true, value: record };
+  }
+
+  /** GET list with status=pending: hands out what it returns (minting request tokens). */
+  listPending(appKey: string, offset: number, limit: number, now: number, cursor: string | null = null): Page {
+    const q = this.settle(appKey, now);
+    if (!q) return { items: [], nextOffset: null };
+    const due = q.queue.countDue(now);
+    if (this.policy.mode === 'lease') {
+      // Each call returns a new page: the ids are taken from the front and leased away.
+      void cursor;
+      const ids = q.queue.slice(0, limit, due);
+      const items = ids.map((id) => this.handOut(q, this.records.get(id)!, now));
+      const more = due > ids.length;
+      return { items, nextOffset: more && ids.length > 0 ? ids[ids.length - 1]! : null };
+    }
+    const ids = q.queue.slice(offset, limit, due);
+    const items = ids.map((id) => this.handOut(q, this.records.get(id)!, now));
+    return { items, nextOffset: offset + limit < due ? String(offset + limit) : null };
+  }
+
+  /** GET list with any other status: a read-only view, nothing is handed out. */
+  listByStatus(appKey: string, status: Exclude<ListableStatus, 'pending'>, offset: number, limit: number, now: number): Page {
+    const q = this.settle(appKey, now);
+    if (!q) return { items: [], nextOffset: null };
+    let ids: string[];
+    let total: number;
+    if (status === 'connected' || status === 'failed') {
+      const set = status === 'connected' ? q.connected : q.failed;
+      total = set.size;
+      ids = takeFrom(set, offset, limit);
+    } else if (status === 'processing') {
+      total = q.leases.size;
+      ids = q.leases.slice(offset, limit);
+    } else {
+      // Retry: deferred requests, i.e. the part of the queue not yet due, less active leases.
+      const due = q.queue.countDue(now);
+      const deferred = q.queue.slice(due, Number.MAX_SAFE_INTEGER).filter((id) => this.records.get(id)!.handout === null);
+      total = deferred.length;
+      ids = deferred.slice(offset, offset + limit);
+    }
+    return { items: ids.map((id) => this.view(this.records.get(id)!, now)), nextOffset: offset + limit < total ? String(offset + limit) : null };
+  }
+
+  get(appKey: string, id: string, now: number): ConnectionRequestView | undefined {
+    this.settle(appKey, now);
+    const record = this.records.get(id);
+    return record && record.appKey === appKey ? this.view(record, now) : undefined;
+  }
+
+  /** Looks a request up for any app: the control API and the console see everything. */
+  record(id: string): ConnectionRequestRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** PUT: pops the request from the queue and applies the code's lifecycle rule. */
+  put(appKey: string, id: string, code: StatusCode, now: number): { ok: true; value: ConnectionRequestView } | { ok: false; reason: PutFailure } {
+    const q = this.settle(appKey, now);
+    const record = this.records.get(id);
+    if (!q || !record || record.appKey !== appKey) return { ok: false, reason: 'not-found' };
+    if (record.outcome) return { ok: false, reason: 'final' };
+    const awaiting = record.handout !== null || (record.queueKey !== null && record.queueKey[0] <= now);
+    if (!awaiting) return { ok: false, reason: 'not-in-queue' };
+    this.dequeue(q, record);
+    record.lastCode = code;
+    record.lastModified = now;
+    const kind = kindOf(code);
+    if (kind === 'success') {
+      this.finish(q, record, 'Connected');
+    } else if (kind === 'user-error') {
+      if (record.userErrorRequeues >= this.policy.maxUserErrorRequeues) this.finish(q, record, 'Failed');
+      else {
+        record.userErrorRequeues++;
+        this.enqueue(record, now + this.policy.userErrorDelayMs);
+      }
+    } else if (record.retryRequeues >= this.policy.maxRetryRequeues) {
+      this.finish(q, record, 'Failed');
+    } else {
+      record.retryRequeues++;
+      this.enqueue(record, now + this.policy.retryDelayMs);
+    }
+    return { ok: true, value: this.view(record, now) };
+  }
+
+  remove(appKey: string, id: string, now: number): boolean {
+    const q = this.settle(appKey, now);
+    const record = this.records.get(id);
+    if (!q || !record || record.appKey !== appKey) return false;
+    this.dequeue(q, record);
+    q.connected.delete(id);
+    q.failed.delete(id);
+    if (this.openByUser.get(openKey(appKey, record.user.loginId)) === id) this.openByUser.delete(openKey(appKey, record.user.loginId));
+    this.records.delete(id);
+    return true;
+  }
+
+  /** Counts per display status for one app (or all): the console's and health's summary. */
+  counts(now: number, appKey?: string): Record<DisplayStatus, number> {
+    const counts: Record<DisplayStatus, number> = { Pending: 0, Processing: 0, Retry: 0, Connected: 0, Failed: 0 };
+    for (const [key, q] of this.queues) {
+      if (appKey && key !== appKey) continue;
+      this.settle(key, now);
+      const due = q.queue.countDue(now);
+      counts.Connected += q.connected.size;
+      counts.Failed += q.failed.size;
+      counts.Processing += q.leases.size;
+      if (this.policy.mode === 'peek') {
+        counts.Pending += due - q.leases.size;
+        counts.Retry += q.queue.size - due;
+      } else {
+        counts.Pending += due;
+        counts.Retry += q.queue.size - due - q.leases.size;
+      }
+    }
+    return counts;
+  }
+
+  size(): number {
+    return this.records.size;
+  }
+
+  /** Every request of an app in creation order (console; small demo sets only). */
+  *all(): IterableIterator<ConnectionRequestRecord> {
+    yield* this.records.values();
+  }
+
+  view(record: ConnectionRequestRecord, now: number): ConnectionRequestView {
+    let status: DisplayStatus;
+    if (record.outcome) status = record.outcome;
+    else if (record.handout) status = 'Processing';
+    else if (record.queueKey && record.queueKey[0] > now) status = 'Retry';
+    else status = 'Pending';
+    return { id: record.id, user: record.user, status, requestToken: record.handout?.token ?? null, lastModified: record.lastModified };
+  }
+
+  /** Applies every lease expiry due by `now`; after this the app's queue is true for `now`. */
+  private settle(appKey: string, now: number): AppQueue | undefined {
+    const q = this.queues.get(appKey);
+    if (!q) return undefined;
+    for (let next = q.leases.first(); next && next.key[0] <= now; next = q.leases.first()) {
+      const record = this.records.get(next.id)!;
+      q.leases.remove(next.key);
+      const leaseEnd = next.key[0];
+      record.handout = null;
+      record.leaseRequeues++;
+      record.lastModified = leaseEnd;
+      if (record.leaseRequeues > this.policy.maxLeaseRequeues) {
+        this.dequeue(q, record);
+        this.finish(q, record, 'Failed');
+      } else if (this.policy.mode === 'peek') {
+        // Requeued as of the lease end: behind everything that was available before it.
+        this.dequeue(q, record);
+        this.enqueue(record, leaseEnd);
+      }
+      // In lease mode the request was already keyed at its lease end when handed out.
+    }
+    return q;
+  }
+
+  private handOut(q: AppQueue, record: ConnectionRequestRecord, now: number): ConnectionRequestView {
+    if (!record.handout || record.handout.tokenExpiresAt <= now) {
+      // Request tokens are minted on GET; a peeked request whose token ran out gets a fresh
+      // one, but its lease keeps running from the first hand-out.
+      const { token, expiresAt } = this.tokens.issueRequestToken(record.appKey, record.user.loginId, now, record.id);
+      const leaseKey: TimeKey = record.handout?.leaseKey ?? [now + this.policy.leaseMs, ++this.seq];
+      if (!record.handout) q.leases.insert(leaseKey, record.id);
+      record.handout = { token, tokenExpiresAt: expiresAt, handedOutAt: record.handout?.handedOutAt ?? now, leaseKey };
+      if (this.policy.mode === 'lease') {
+        this.dequeue(q, record, false);
+        this.place(q, record, leaseKey);
+      }
+    }
+    // List pages always say Pending (Concur: "It is always Pending when you GET").
+    return { ...this.view(record, now), status: 'Pending' };
+  }
+
+  private enqueue(record: ConnectionRequestRecord, availableAt: number): void {
+    this.place(this.appQueue(record.appKey), record, [availableAt, ++this.seq]);
+  }
+
+  private place(q: AppQueue, record: ConnectionRequestRecord, key: TimeKey): void {
+    record.queueKey = key;
+    q.queue.insert(key, record.id);
+  }
+
+  /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
+  private dequeue(q: AppQueue, record: ConnectionRequestRecord, endHandout = true): void {
+    if (record.queueKey) q.queue.remove(record.queueKey);
+    record.queueKey = null;
+    if (endHandout && record.handout) {
+      q.leases.remove(record.handout.leaseKey);
+      record.handout = null;
+    }
+  }
+
+  private finish(q: AppQueue, record: ConnectionRequestRecord, outcome: 'Connected' | 'Failed'): void {
+    record.outcome = outcome;
+    (outcome === 'Connected' ? q.connected : q.failed).add(record.id);
+    this.openByUser.delete(openKey(record.appKey, record.user.loginId));
+  }
+
+  private appQueue(appKey: string): AppQueue {
+    let q = this.queues.get(appKey);
+    if (!q) this.queues.set(appKey, (q = new AppQueue()));
+    return q;
+  }
+}
+
+function openKey(appKey: string, loginId: string): string {
+  return `${appKey}\u0000${loginId.toLowerCase()}`;
+}
+
+function takeFrom(set: ReadonlySet<string>, offset: number, limit: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (const id of set) {
+    if (i++ < offset) continue;
+    if (out.length >= limit) break;
+    out.push(id);
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * Fault rules for a route: latency, an HTTP status, a connection reset or a malformed body,
+ * for a number of times and with a seeded probability, so a flaky run can be replayed.
+ */
+export interface FaultRuleInput {
+  /** HTTP method, or `*` for any. */
+  method?: string;
+  /** Path pattern, case-insensitive; `*` matches any run of characters. */
+  path: string;
+  latencyMs?: number;
+  status?: number;
+  /** Seconds for a Retry-After header on a status fault. */
+  retryAfterSeconds?: number;
+  reset?: boolean;
+  malformedBody?: boolean;
+  /** How many matching requests to affect; unlimited when absent. */
+  times?: number;
+  /** Chance (0–1) that a matching request is affected; 1 when absent. */
+  probability?: number;
+  /** Seed of the rule's own random sequence (for `probability`). */
+  seed?: number;
+}
+
+export interface FaultRule extends Required<Pick<FaultRuleInput, 'method' | 'path' | 'probability' | 'seed'>> {
+  readonly id: string;
+  readonly latencyMs: number;
+  readonly status: number | null;
+  readonly retryAfterSeconds: number | null;
+  readonly reset: boolean;
+  readonly malformedBody: boolean;
+  /** Affected requests left, or null for unlimited. */
+  remaining: number | null;
+  hits: number;
+}
+
+interface LiveRule {
+  rule: FaultRule;
+  pattern: RegExp;
+  random: () => number;
+}
+
+export class FaultRules {
+  private rules: LiveRule[] = [];
+  private nextId = 1;
+
+  add(input: FaultRuleInput): FaultRule {
+    const seed = input.seed ?? this.nextId;
+    const rule: FaultRule = {
+      id: `fault-${this.nextId++}`,
+      method: (input.method ?? '*').toUpperCase(),
+      path: input.path,
+      latencyMs: input.latencyMs ?? 0,
+      status: input.status ?? null,
+      retryAfterSeconds: input.retryAfterSeconds ?? null,
+      reset: input.reset ?? false,
+      malformedBody: input.malformedBody ?? false,
+      probability: input.probability ?? 1,
+      seed,
+      remaining: input.times ?? null,
+      hits: 0,
+    };
+    this.rules.push({ rule, pattern: globToRegExp(input.path), random: mulberry32(seed) });
+    return rule;
+  }
+
+  /** The first rule that fires for this request, counting it against `times`. */
+  match(method: string, path: string): FaultRule | undefined {
+    for (const live of this.rules) {
+      const { rule } = live;
+      if (rule.remaining === 0) continue;
+      if (rule.method !== '*' && rule.method !== method.toUpperCase()) continue;
+      if (!live.pattern.test(path)) continue;
+      if (rule.probability < 1 && live.random() >= rule.probability) continue;
+      if (rule.remaining !== null) rule.remaining--;
+      rule.hits++;
+      return rule;
+    }
+    return undefined;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((l) => l.rule);
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((l) => l.rule.id !== id);
+    return this.rules.length < before;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  const source = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 'i');
+}
+
+/** A tiny seeded PRNG: the same seed gives the same sequence of fault decisions. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

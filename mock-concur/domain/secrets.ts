@@ -1,0 +1,52 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Tokens look like Concur's (`0_` + 30 URL-safe characters for request tokens, longer for
+ * access tokens) and carry 180+ bits of randomness. They are never derived from the seed:
+ * demo data is deterministic, credentials minted at run time are not.
+ */
+export function newRequestToken(): string {
+  return '0_' + randomBytes(23).toString('base64url').slice(0, 30);
+}
+
+export function newAccessToken(): string {
+  return '0_' + randomBytes(33).toString('base64url');
+}
+
+export function newRefreshToken(): string {
+  return '0_' + randomBytes(33).toString('base64url');
+}
+
+/** Upper-case GUID, the shape of Concur's error `Id`. */
+export function newErrorId(): string {
+  return randomUUID().toUpperCase();
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+/** Lookup key for a secret: maps are keyed by digest so lookups never compare raw secrets. */
+export function digest(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('base64url');
+}
+
+/** Constant-time comparison of two secrets of any length (compares their digests). */
+export function secretsEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a, 'utf8').digest();
+  const db = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(da, db);
+}
+
+/** What a console or log may show of a secret: enough to tell two apart, never enough to use. */
+export function mask(secret: string): string {
+  if (secret.length <= 8) return '…';
+  return `${secret.slice(0, 4)}…${secret.slice(-3)}`;
+}
+
+/** Constant-time check of a presented secret against a stored digest. */
+export function matchesDigest(presented: string, storedDigest: string): boolean {
+  const a = Buffer.from(digest(presented), 'utf8');
+  const b = Buffer.from(storedDigest, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

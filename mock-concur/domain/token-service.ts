@@ -1,0 +1,185 @@
+import { digest, mask, newAccessToken, newRefreshToken, newRequestToken } from './secrets.js';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+export const YEAR_MS = 365 * DAY_MS;
+
+/** How an access token came to be: shown in the console and the token listing. */
+export type TokenOrigin = 'request-token' | 'refresh' | 'native' | 'web-flow' | 'control';
+
+export interface TokenPolicy {
+  /** A request token's life; Concur documents 15 minutes. */
+  requestTokenTtlMs: number;
+  /** Access tokens live one year on Concur. */
+  accessTokenTtlMs: number;
+  /** OAuth 2.0 (RFC 6749 §4.1.2) makes codes single-use; Concur's documents are silent. */
+  singleUseRequestTokens: boolean;
+}
+
+interface RequestTokenRecord {
+  readonly appKey: string;
+  readonly loginId: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly connectionRequestId: string | null;
+  usedAt: number | null;
+}
+
+export interface AccessTokenRecord {
+  readonly masked: string;
+  readonly appKey: string;
+  readonly loginId: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly origin: TokenOrigin;
+  readonly refreshDigest: string;
+  revokedAt: number | null;
+}
+
+interface RefreshTokenRecord {
+  readonly appKey: string;
+  readonly loginId: string;
+  revokedAt: number | null;
+}
+
+/** What a partner receives: the secrets appear here once and are stored only as digests. */
+export interface IssuedAccessToken {
+  token: string;
+  refreshToken: string;
+  expiresAt: number;
+  record: AccessTokenRecord;
+}
+
+export type ExchangeFailure = 'unknown' | 'expired' | 'used' | 'other-app';
+export type RefreshFailure = 'unknown' | 'revoked' | 'other-app';
+export type AuthFailure = 'unknown' | 'expired' | 'revoked';
+
+export type Result<T, F> = { ok: true; value: T } | { ok: false; reason: F };
+
+/**
+ * Issues, exchanges, refreshes, authenticates and revokes tokens. Every map is keyed by the
+ * token's digest, so no lookup compares a raw secret and nothing here can leak one.
+ */
+export class TokenService {
+  private readonly requestTokens = new Map<string, RequestTokenRecord>();
+  private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** app + user → digests of their access tokens, for "revoke all of this user's tokens". */
+  private readonly grants = new Map<string, Set<string>>();
+
+  constructor(private readonly policy: TokenPolicy) {}
+
+  get requestTokenTtlMs(): number {
+    return this.policy.requestTokenTtlMs;
+  }
+
+  issueRequestToken(appKey: string, loginId: string, now: number, connectionRequestId: string | null = null): { token: string; expiresAt: number } {
+    const token = newRequestToken();
+    const expiresAt = now + this.policy.requestTokenTtlMs;
+    this.requestTokens.set(digest(token), { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null });
+    return { token, expiresAt };
+  }
+
+  /** The request token (`code`) for an access token, for the app it was issued to. */
+  exchangeRequestToken(code: string, appKey: string, now: number): Result<IssuedAccessToken, ExchangeFailure> {
+    const record = this.requestTokens.get(digest(code));
+    if (!record) return { ok: false, reason: 'unknown' };
+    if (record.appKey !== appKey) return { ok: false, reason: 'other-app' };
+    if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
+    if (record.usedAt !== null && this.policy.singleUseRequestTokens) return { ok: false, reason: 'used' };
+    record.usedAt = now;
+    return { ok: true, value: this.issueAccessToken(appKey, record.loginId, now, 'request-token') };
+  }
+
+  /** A new access token, a year from now, for the refresh token's own app and user. */
+  refresh(refreshToken: string, appKey: string, now: number): Result<IssuedAccessToken, RefreshFailure> {
+    const refreshDigest = digest(refreshToken);
+    const record = this.refreshTokens.get(refreshDigest);
+    if (!record) return { ok: false, reason: 'unknown' };
+    if (record.appKey !== appKey) return { ok: false, reason: 'other-app' };
+    if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    return { ok: true, value: this.mintAccess(appKey, record.loginId, now, 'refresh', refreshToken, refreshDigest) };
+  }
+
+  issueAccessToken(appKey: string, loginId: string, now: number, origin: TokenOrigin, lifetimeMs = this.policy.accessTokenTtlMs): IssuedAccessToken {
+    const refreshToken = newRefreshToken();
+    const refreshDigest = digest(refreshToken);
+    this.refreshTokens.set(refreshDigest, { appKey, loginId, revokedAt: null });
+    return this.mintAccess(appKey, loginId, now, origin, refreshToken, refreshDigest, lifetimeMs);
+  }
+
+  authenticate(token: string, now: number): Result<AccessTokenRecord, AuthFailure> {
+    const record = this.accessTokens.get(digest(token));
+    if (!record) return { ok: false, reason: 'unknown' };
+    if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
+    return { ok: true, value: record };
+  }
+
+  /**
+   * Revokes one access token of `appKey` (and the refresh token issued with it). Answers
+   * whether a live token was revoked; a token of another app is left alone.
+   */
+  revoke(token: string, appKey: string, now: number): boolean {
+    const record = this.accessTokens.get(digest(token));
+    if (!record || record.appKey !== appKey || record.revokedAt !== null) return false;
+    record.revokedAt = now;
+    const refresh = this.refreshTokens.get(record.refreshDigest);
+    if (refresh && refresh.revokedAt === null) refresh.revokedAt = now;
+    return true;
+  }
+
+  /** Revokes every access and refresh token the user holds for the app; answers how many. */
+  revokeUser(appKey: string, loginId: string, now: number): number {
+    let count = 0;
+    for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
+      const record = this.accessTokens.get(d);
+      if (!record || record.revokedAt !== null) continue;
+      record.revokedAt = now;
+      const refresh = this.refreshTokens.get(record.refreshDigest);
+      if (refresh && refresh.revokedAt === null) refresh.revokedAt = now;
+      count++;
+    }
+    return count;
+  }
+
+  /** Whether the user holds a live token for the app (the App Center's "connected"). */
+  hasLiveGrant(appKey: string, loginId: string, now: number): boolean {
+    for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
+      const record = this.accessTokens.get(d);
+      if (record && record.revokedAt === null && now < record.expiresAt) return true;
+    }
+    return false;
+  }
+
+  /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
+  listAccessTokens(): AccessTokenRecord[] {
+    return [...this.accessTokens.values()].reverse();
+  }
+
+  private mintAccess(appKey: string, loginId: string, now: number, origin: TokenOrigin, refreshToken: string, refreshDigest: string, lifetimeMs = this.policy.accessTokenTtlMs): IssuedAccessToken {
+    const token = newAccessToken();
+    const tokenDigest = digest(token);
+    const record: AccessTokenRecord = {
+      masked: mask(token),
+      appKey,
+      loginId,
+      issuedAt: now,
+      expiresAt: now + lifetimeMs,
+      origin,
+      refreshDigest,
+      revokedAt: null,
+    };
+    this.accessTokens.set(tokenDigest, record);
+    const key = grantKey(appKey, loginId);
+    let set = this.grants.get(key);
+    if (!set) this.grants.set(key, (set = new Set()));
+    set.add(tokenDigest);
+    return { token, refreshToken, expiresAt: record.expiresAt, record };
+  }
+}
+
+function grantKey(appKey: string, loginId: string): string {
+  return `${appKey}\u0000${loginId.toLowerCase()}`;
+}

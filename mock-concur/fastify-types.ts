@@ -1,0 +1,18 @@
+import type { MockState } from './domain/mock-state.js';
+import type { FaultRule } from './domain/faults.js';
+import type { WireFormat } from './wire/negotiate.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The mock's state; routes read `mock.world` per request so a reset takes effect at once. */
+    mock: MockState;
+  }
+  interface FastifyRequest {
+    /** The format every answer to this request is written in (errors included). */
+    wireFormat: WireFormat;
+    /** A line for the journal about what this request did (never a secret). */
+    journalNote: string | undefined;
+    /** The fault rule that fired for this request, if any. */
+    fault: FaultRule | undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import type { Clock, ClockMode } from './domain/clock.js';
+import type { QueueMode, QueuePolicy } from './domain/connection-requests.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, YEAR_MS } from './domain/token-service.js';
+import type { TokenElementSpelling } from './wire/access-token-codec.js';
+
+export interface MockConcurOptions {
+  /** Seed for the faker-generated travellers and their requests: same seed, same data. */
+  seed: number;
+  /** How many faker travellers with pending connection requests to seed. */
+  demoTravelers: number;
+  /** `system` (real time plus an offset) or `manual` (stands still until advanced), or a Clock. */
+  clock: ClockMode | Clock;
+  /** Where a manual clock starts (ms since the epoch); defaults to the real time at start. */
+  clockStartMs?: number;
+  requestTokenTtlMs: number;
+  accessTokenTtlMs: number;
+  singleUseRequestTokens: boolean;
+  tokenElementSpelling: TokenElementSpelling;
+  queueMode: QueueMode;
+  queue: Omit<QueuePolicy, 'mode'>;
+  /** Base URL written into URIs, `NextPage` and `Instance_Url`; default: from the request's Host. */
+  publicUrl?: string;
+  /** Largest request body accepted, in bytes; larger answers 413. */
+  bodyLimit: number;
+  /** How many requests `/_mock/journal` remembers. */
+  journalSize: number;
+  /** Fastify log level; `silent` for tests. Secrets are redacted from every log line. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
+  seed: 1,
+  demoTravelers: 12,
+  clock: 'system',
+  requestTokenTtlMs: 15 * MINUTE_MS,
+  accessTokenTtlMs: YEAR_MS,
+  singleUseRequestTokens: true,
+  tokenElementSpelling: 'documented',
+  queueMode: 'peek',
+  queue: Object.freeze({
+    leaseMs: DAY_MS,
+    userErrorDelayMs: DAY_MS,
+    maxUserErrorRequeues: 4,
+    retryDelayMs: HOUR_MS,
+    maxRetryRequeues: 48,
+    maxLeaseRequeues: 48,
+  }),
+  bodyLimit: 64 * 1024,
+  journalSize: 1000,
+  logLevel: 'silent',
+});
+
+export type MockConcurInput = Partial<Omit<MockConcurOptions, 'queue'>> & { queue?: Partial<MockConcurOptions['queue']> };
+
+/** Defaults merged once; anything out of range fails here with the option's name. */
+export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
+  const options: MockConcurOptions = { ...defaultOptions, ...stripUndefined(input), queue: { ...defaultOptions.queue, ...stripUndefined(input.queue ?? {}) } };
+  const wholeAtLeast = (name: string, value: number, min: number) => {
+    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`mock-concur option ${name} must be an integer ≥ ${min}, got ${value}`);
+  };
+  wholeAtLeast('seed', options.seed, 0);
+  wholeAtLeast('demoTravelers', options.demoTravelers, 0);
+  wholeAtLeast('requestTokenTtlMs', options.requestTokenTtlMs, 1);
+  wholeAtLeast('accessTokenTtlMs', options.accessTokenTtlMs, 1);
+  wholeAtLeast('bodyLimit', options.bodyLimit, 64);
+  wholeAtLeast('journalSize', options.journalSize, 0);
+  for (const [name, value] of Object.entries(options.queue)) wholeAtLeast(`queue.${name}`, value, name.startsWith('max') ? 0 : 1);
+  if (typeof options.clock === 'string' && options.clock !== 'system' && options.clock !== 'manual') throw new RangeError(`mock-concur option clock must be 'system' or 'manual', got ${String(options.clock)}`);
+  if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new RangeError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
+  if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new RangeError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
+  if (options.publicUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.publicUrl);
+    } catch {
+      throw new RangeError(`mock-concur option publicUrl must be an absolute URL, got ${options.publicUrl}`);
+    }
+    options.publicUrl = url.origin + url.pathname.replace(/\/+$/, '');
+  }
+  return options;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

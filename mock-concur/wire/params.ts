@@ -1,0 +1,36 @@
+import { errors } from './errors.js';
+
+type Query = Record<string, unknown>;
+
+/**
+ * One query parameter, its name matched case-insensitively as ASP.NET does on Concur. A
+ * parameter given twice is refused rather than guessed at.
+ */
+export function param(query: Query, name: string): string | undefined {
+  let found: unknown;
+  let hits = 0;
+  for (const [key, value] of Object.entries(query)) {
+    if (key.toLowerCase() !== name.toLowerCase()) continue;
+    found = value;
+    hits++;
+  }
+  if (hits === 0 || found === undefined) return undefined;
+  if (hits > 1 || Array.isArray(found)) throw errors.invalidParameter(name, 'given more than once');
+  return String(found);
+}
+
+export function requiredParam(query: Query, name: string): string {
+  const value = param(query, name);
+  if (value === undefined || value === '') throw errors.missingParameter(name);
+  return value;
+}
+
+/** A whole number in [min, max]; digits only, so `1e3`, ` 7`, `0x10` and `5.0` are refused. */
+export function integerParam(query: Query, name: string, fallback: number, min: number, max: number): number {
+  const raw = param(query, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,15}$/.test(raw)) throw errors.invalidParameter(name, 'must be a whole number');
+  const value = Number(raw);
+  if (value < min) throw errors.invalidParameter(name, `must be at least ${min}`);
+  return Math.min(value, max);
+}
