@@ -174,9 +174,14 @@ export class ConnectionRequestQueue {
     return record && record.appKey === appKey ? this.view(record, now) : undefined;
   }
 
-  /** Looks a request up for any app: the control API and the console see everything. */
-  record(id: string): ConnectionRequestRecord | undefined {
-    return this.records.get(id);
+  /** Looks a request up for any app, settled for `now`: the control API and console see everything. */
+  inspect(id: string, now: number): { record: ConnectionRequestRecord; view: ConnectionRequestView } | undefined {
+    const found = this.records.get(id);
+    if (!found) return undefined;
+    this.settle(found.appKey, now);
+    // Settling may have removed it (never today, but keep the read honest).
+    const record = this.records.get(id);
+    return record && { record, view: this.view(record, now) };
   }
 
   /** PUT: pops the request from the queue and applies the code's lifecycle rule. */

@@ -143,9 +143,9 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.get<{ Params: { id: string } }>('/_mock/connection-requests/:id', async (request) => {
-    const record = mock.world.queue.record(request.params.id);
-    if (!record) throw errors.connectionRequestNotFound(request.params.id.slice(0, 128));
-    const view = mock.world.queue.view(record, mock.clock.now());
+    const found = mock.world.queue.inspect(request.params.id, mock.clock.now());
+    if (!found) throw errors.connectionRequestNotFound(request.params.id.slice(0, 128));
+    const { record, view } = found;
     return {
       id: record.id,
       consumerKey: record.appKey,
