@@ -58,8 +58,9 @@ if (args.help) {
   process.exit(0);
 }
 
-const host = args.host ?? process.env.HOST ?? '127.0.0.1';
-const port = wholeNumber('--port', args.port ?? process.env.PORT) ?? 8080;
+// An empty HOST or PORT (as compose files often leave them) means the default.
+const host = args.host || process.env.HOST || '127.0.0.1';
+const port = wholeNumber('--port', args.port || process.env.PORT || undefined) ?? 8080;
 const ttlMinutes = args['request-token-ttl'];
 if (ttlMinutes !== undefined && !(Number(ttlMinutes) > 0)) fail(`--request-token-ttl must be a positive number of minutes, got '${ttlMinutes}'`);
 

@@ -23,7 +23,7 @@ export interface Tokens {
 }
 
 /** A token through the Native flow (JSON), as an auto-connect service gets its admin token. */
-export async function nativeToken(app: FastifyInstance, loginId = DEMO.admin.loginId, consumerKey = DEMO.app.consumerKey, password = 'demo-password'): Promise<Tokens> {
+export async function nativeToken(app: FastifyInstance, loginId: string = DEMO.admin.loginId, consumerKey: string = DEMO.app.consumerKey, password = 'demo-password'): Promise<Tokens> {
   const res = await app.inject({ url: '/net2/oauth2/accesstoken.ashx', headers: { authorization: basic(loginId, password), 'x-consumerkey': consumerKey, accept: 'application/json' } });
   if (res.statusCode !== 200) throw new Error(`native flow failed: ${res.statusCode} ${res.body}`);
   const body = res.json<{ Access_Token: { Token: string; Refresh_Token: string } }>();

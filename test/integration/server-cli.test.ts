@@ -1,0 +1,56 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** Runs the CLI from source (through tsx), as `npm start` runs its bundle. */
+function startCli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'mock-concur/server.ts', ...args], { cwd: process.cwd(), env: { ...process.env, PORT: '', HOST: '' } });
+}
+
+async function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in: ${out}`)), 15_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}: ${out}`));
+    });
+  });
+}
+
+describe('the mock-concur CLI', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('prints its URL and the demo credentials, serves, and shuts down cleanly on SIGTERM', async () => {
+    child = startCli(['--port', '0', '--seed', '3', '--travelers', '4', '--log-level', 'silent']);
+    const out = await waitForOutput(child, /Health\s+\S+/);
+    for (const text of ['demo-consumer-key', 'demo-consumer-secret', 'wsadmin@demo.example', 'traveler@demo.example', 'demo-password', 'Pending requests       4 (seed 3']) expect(out).toContain(text);
+    const url = /listening on (\S+)/.exec(out)![1]!;
+    const health = (await (await fetch(`${url}/_mock/health`)).json()) as { connectionRequests: { Pending: number } };
+    expect(health.connectionRequests.Pending).toBe(4);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('refuses an unknown flag or a bad value with exit code 2 and the usage', async () => {
+    for (const args of [['--nope'], ['--port', 'abc'], ['--clock', 'sideways']]) {
+      const proc = startCli(args);
+      let err = '';
+      proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const [code] = await once(proc, 'exit');
+      expect(code).toBe(2);
+      expect(err).toContain('Usage: npm start');
+    }
+  });
+});
