@@ -64,7 +64,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     }
     if (rule.status !== null) {
       const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-      throw new ConcurApiError(rule.status, `Injected fault: HTTP ${rule.status}`, headers);
+      throw errors.injected(rule.status, headers);
     }
   });
 

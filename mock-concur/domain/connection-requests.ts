@@ -250,11 +250,6 @@ export class ConnectionRequestQueue {
     return this.records.size;
   }
 
-  /** Every request of an app in creation order (console; small demo sets only). */
-  *all(): IterableIterator<ConnectionRequestRecord> {
-    yield* this.records.values();
-  }
-
   view(record: ConnectionRequestRecord, now: number): ConnectionRequestView {
     let status: DisplayStatus;
     if (record.outcome) status = record.outcome;

@@ -50,6 +50,6 @@ export const errors = {
   methodNotAllowed: (method: string, allow: string) => e(405, `The requested resource does not support http method '${method}'`, { Allow: allow }),
   bodyTooLarge: (limit: number) => e(413, `Request body is larger than ${limit} bytes`),
   unsupportedMediaType: (type: string) => e(415, `Unsupported Content-Type: ${type}`),
-  injected: (status: number) => e(status, `Injected fault: HTTP ${status}`),
+  injected: (status: number, headers?: Record<string, string>) => e(status, `Injected fault: HTTP ${status}`, headers),
   internal: () => e(500, 'An internal error occurred'),
 };
