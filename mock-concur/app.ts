@@ -10,7 +10,7 @@ import { controlRoutes } from './routes/control.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
 import { API_VERSIONS } from './wire/connection-request-codec.js';
 import { ConcurApiError, errors } from './wire/errors.js';
-import { responseFormat } from './wire/negotiate.js';
+import { responseFormat, type WireFormat } from './wire/negotiate.js';
 import { sendError } from './wire/respond.js';
 import { parseXml, XmlRejected } from './wire/xml.js';
 
@@ -32,8 +32,16 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
       serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) },
       redact: ['req.headers.authorization'],
     },
-    // The mock owns its errors: every failure is answered in Concur's envelope.
     return503OnClosing: true,
+    // Validate control-API bodies as they are: no type coercion, no silently dropped fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    // Errors Fastify raises before routing (a bad %-escape, an over-long parameter) are
+    // answered in Concur's envelope too.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? 'Request URI is too long' : 'Malformed request URL';
+      void sendError(reply, formatFor(request), new ConcurApiError(status, message), reply.server.mock.clock.now());
+    },
   });
   app.decorate('mock', new MockState(options));
   app.decorateRequest('wireFormat', 'xml');
@@ -50,7 +58,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    request.wireFormat = isControl(request) ? 'json' : responseFormat(request.headers.accept);
+    request.wireFormat = formatFor(request);
     if (isControl(request)) return;
     const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
     if (!rule) return;
@@ -112,6 +120,11 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
 
 function isControl(request: FastifyRequest): boolean {
   return CONTROL_PATH.test(request.url);
+}
+
+/** The control API speaks JSON; Concur's endpoints follow `Accept` (XML without one). */
+function formatFor(request: FastifyRequest): WireFormat {
+  return isControl(request) ? 'json' : responseFormat(request.headers.accept);
 }
 
 /** Fastify's own 4xx messages, minus its error-code prefixes. */

@@ -1,4 +1,5 @@
 import type { MockState } from './domain/mock-state.js';
+import type { Principal } from './auth/principal.js';
 import type { FaultRule } from './domain/faults.js';
 import type { WireFormat } from './wire/negotiate.js';
 
@@ -14,5 +15,7 @@ declare module 'fastify' {
     journalNote: string | undefined;
     /** The fault rule that fired for this request, if any. */
     fault: FaultRule | undefined;
+    /** The authenticated caller of a Connection Requests route. */
+    principal: Principal | undefined;
   }
 }

@@ -5,6 +5,9 @@
  */
 export type ClockMode = 'system' | 'manual';
 
+/** The latest moment the mock will show: dates past year 9999 do not fit Concur's formats. */
+export const LATEST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 export interface Clock {
   readonly mode: ClockMode;
   /** Milliseconds since the epoch, as the mock sees it. */
@@ -22,7 +25,7 @@ export function createSystemClock(realNow: () => number = Date.now): Clock {
     mode: 'system',
     now: () => realNow() + offset,
     advance(ms) {
-      assertForward(ms);
+      assertForward(ms, realNow() + offset);
       offset += ms;
     },
     offsetMs: () => offset,
@@ -36,7 +39,7 @@ export function createManualClock(startMs: number = Date.now()): Clock {
     mode: 'manual',
     now: () => current,
     advance(ms) {
-      assertForward(ms);
+      assertForward(ms, current);
       current += ms;
     },
     offsetMs: () => current - startMs,
@@ -47,6 +50,7 @@ export function createClock(mode: ClockMode, startMs?: number): Clock {
   return mode === 'manual' ? createManualClock(startMs) : createSystemClock();
 }
 
-function assertForward(ms: number): void {
+function assertForward(ms: number, now: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward by a finite amount, got ${ms}`);
+  if (now + ms > LATEST_TIME_MS) throw new RangeError(`clock cannot move past ${new Date(LATEST_TIME_MS).toISOString()}`);
 }

@@ -35,7 +35,6 @@ export interface FaultRule extends Required<Pick<FaultRuleInput, 'method' | 'pat
 
 interface LiveRule {
   rule: FaultRule;
-  pattern: RegExp;
   random: () => number;
 }
 
@@ -59,7 +58,7 @@ export class FaultRules {
       remaining: input.times ?? null,
       hits: 0,
     };
-    this.rules.push({ rule, pattern: globToRegExp(input.path), random: mulberry32(seed) });
+    this.rules.push({ rule, random: mulberry32(seed) });
     return rule;
   }
 
@@ -69,7 +68,7 @@ export class FaultRules {
       const { rule } = live;
       if (rule.remaining === 0) continue;
       if (rule.method !== '*' && rule.method !== method.toUpperCase()) continue;
-      if (!live.pattern.test(path)) continue;
+      if (!globMatches(rule.path, path)) continue;
       if (rule.probability < 1 && live.random() >= rule.probability) continue;
       if (rule.remaining !== null) rule.remaining--;
       rule.hits++;
@@ -93,9 +92,34 @@ export class FaultRules {
   }
 }
 
-function globToRegExp(glob: string): RegExp {
-  const source = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`, 'i');
+/**
+ * Case-insensitive match where `*` is any run of characters. The classic two-pointer
+ * algorithm: O(pattern × text) at worst, never the exponential backtracking a `.*` regex
+ * can fall into, so no fault rule can freeze the mock.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const p = glob.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let resume = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== '*' && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      resume = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 /** A tiny seeded PRNG: the same seed gives the same sequence of fault decisions. */

@@ -22,12 +22,14 @@ export function connectionRequestRoutes(version: ApiVersion) {
     const { mock } = app;
     const base = `/api/v${version}/common/connectionrequests`;
 
-    const caller = (request: FastifyRequest): { principal: Principal; now: number } => {
-      const now = mock.clock.now();
-      const principal = authenticate(request, mock.world, now);
+    // Who is calling is settled before the body is even read: no token, no parsing.
+    app.decorateRequest('principal', undefined);
+    app.addHook('onRequest', async (request) => {
+      const principal = authenticate(request, mock.world, mock.clock.now());
       requireConnectionRequestAccess(principal);
-      return { principal, now };
-    };
+      request.principal = principal;
+    });
+    const caller = (request: FastifyRequest): { principal: Principal; now: number } => ({ principal: request.principal!, now: mock.clock.now() });
 
     app.get(base, async (request, reply) => {
       const { principal, now } = caller(request);

@@ -7,6 +7,7 @@ import { newId } from '../domain/secrets.js';
 import { randomBytes } from 'node:crypto';
 import { errors } from '../wire/errors.js';
 import { concurDateTime } from '../wire/dates.js';
+import { integerParam } from '../wire/params.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -32,7 +33,12 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     '/_mock/clock/advance',
     { schema: { body: { type: 'object', required: ['seconds'], additionalProperties: false, properties: { seconds: { type: 'number', minimum: 0, maximum: 100 * 365 * 86400 } } } } },
     async (request) => {
-      mock.clock.advance(Math.round(request.body.seconds * 1000));
+      try {
+        mock.clock.advance(Math.round(request.body.seconds * 1000));
+      } catch (error) {
+        if (error instanceof RangeError) throw errors.invalidParameter('seconds', error.message);
+        throw error;
+      }
       return clockBody();
     },
   );
@@ -194,11 +200,10 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     }));
   });
 
-  app.get<{ Querystring: { since?: number; limit?: number } }>(
-    '/_mock/journal',
-    { schema: { querystring: { type: 'object', properties: { since: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 10000 } } } } },
-    async (request) => mock.journal.list(request.query.since, request.query.limit),
-  );
+  app.get('/_mock/journal', async (request) => {
+    const query = request.query as Record<string, unknown>;
+    return mock.journal.list(integerParam(query, 'since', 0, 0, Number.MAX_SAFE_INTEGER), integerParam(query, 'limit', mock.options.journalSize, 1, 10_000));
+  });
 
   app.get('/_mock/faults', async () => mock.faults.list());
 

@@ -16,7 +16,9 @@ export function param(query: Query, name: string): string | undefined {
   }
   if (hits === 0 || found === undefined) return undefined;
   if (hits > 1 || Array.isArray(found)) throw errors.invalidParameter(name, 'given more than once');
-  return String(found);
+  // Query strings only hold text; a JSON body (revocation) could hold anything.
+  if (typeof found !== 'string') throw errors.invalidParameter(name, 'must be a string');
+  return found;
 }
 
 export function requiredParam(query: Query, name: string): string {
@@ -29,7 +31,8 @@ export function requiredParam(query: Query, name: string): string {
 export function integerParam(query: Query, name: string, fallback: number, min: number, max: number): number {
   const raw = param(query, name);
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,15}$/.test(raw)) throw errors.invalidParameter(name, 'must be a whole number');
+  if (!/^\d+$/.test(raw)) throw errors.invalidParameter(name, 'must be a whole number');
+  // Digits beyond what a double holds exactly are simply "very large": clamped below.
   const value = Number(raw);
   if (value < min) throw errors.invalidParameter(name, `must be at least ${min}`);
   return Math.min(value, max);

@@ -57,7 +57,13 @@ export function parseXml(text: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlRejected('XML documents with a DOCTYPE or ENTITY declaration are not accepted');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlRejected(`Malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const parsed: unknown = parser.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(text);
+  } catch (error) {
+    // The parser's own limits (nesting depth, reserved names such as __proto__).
+    throw new XmlRejected(`Unacceptable XML: ${(error as Error).message}`.slice(0, 200));
+  }
   if (!parsed || typeof parsed !== 'object') throw new XmlRejected('Malformed XML: no root element');
   return parsed as Record<string, unknown>;
 }
