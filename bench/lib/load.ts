@@ -1,0 +1,85 @@
+import autocannon, { type Options } from 'autocannon';
+import { processCpuMs } from './proc-stats.js';
+import { summarize } from './stats.js';
+
+/** Closed-loop load with autocannon from this process against a server in another one. */
+
+export interface LoadOptions {
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+  durationS: number;
+  /** Untimed load first, so the server (and this client) run with hot paths compiled. */
+  warmupS: number;
+  /** The server's process, for the CPU it spends per request. */
+  serverPid?: number;
+}
+
+/** One timed run, raw, so several runs of the same server can be pooled. */
+export interface LoadRun {
+  durationS: number;
+  requests: number;
+  /** Every 2xx response's own time, ms (autocannon's histogram keeps whole ms only). */
+  latenciesMs: number[];
+  /** Non-2xx answers, socket errors and timeouts: any of these makes the run invalid. */
+  failures: number;
+  /** The server's CPU time (all threads) during the run, ms. */
+  serverCpuMs: number | null;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  latencyMs: { median: number; p99: number };
+  requests: number;
+  failures: number;
+  /**
+   * The server's CPU as a share of one core and per request: tells a server that is the
+   * bottleneck (≈100 %) from one that waits on the client.
+   */
+  serverCpu: { percentOfCore: number; microsPerRequest: number } | null;
+  /** Requests/s of each run, to show how much runs of the same server differ. */
+  runsRequestsPerSecond: number[];
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
+  if (new URL(options.url).hostname !== '127.0.0.1') throw new Error('load is only ever sent to 127.0.0.1');
+  const base: Options = { url: options.url, headers: options.headers ?? {}, connections: options.connections, timeout: 10 };
+  // A separate warm-up run (not autocannon's `warmup` option) so the CPU reading starts
+  // exactly with the timed run.
+  await autocannon({ ...base, duration: options.warmupS });
+  // Collect this process's garbage now rather than in the middle of the timed run.
+  (globalThis as { gc?: () => void }).gc?.();
+
+  const latenciesMs: number[] = [];
+  const cpuBefore = options.serverPid === undefined ? null : await processCpuMs(options.serverPid);
+  const instance = autocannon({ ...base, duration: options.durationS });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
+  });
+  const result = await instance;
+  const cpuAfter = options.serverPid === undefined ? null : await processCpuMs(options.serverPid);
+  return {
+    durationS: result.duration,
+    requests: result.requests.total,
+    latenciesMs,
+    failures: result.non2xx + result.errors + result.timeouts,
+    serverCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+  };
+}
+
+/** Runs of one server pooled: rates over the total time, percentiles over all responses. */
+export function combineRuns(runs: readonly LoadRun[]): LoadResult {
+  const sum = (pick: (run: LoadRun) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  const durationS = sum((r) => r.durationS);
+  const requests = sum((r) => r.requests);
+  const { median, p99 } = summarize(runs.flatMap((r) => r.latenciesMs));
+  const cpuMs = runs.every((r) => r.serverCpuMs !== null) ? sum((r) => r.serverCpuMs!) : null;
+  return {
+    requestsPerSecond: requests / durationS,
+    latencyMs: { median, p99 },
+    requests,
+    failures: sum((r) => r.failures),
+    serverCpu: cpuMs === null ? null : { percentOfCore: (100 * cpuMs) / (durationS * 1000), microsPerRequest: (1000 * cpuMs) / requests },
+    runsRequestsPerSecond: runs.map((r) => r.requests / r.durationS),
+  };
+}

@@ -1,0 +1,59 @@
+import { DEMO } from '../../mock-concur/domain/demo-data.js';
+import { expectStatus, httpRequest, type HttpOptions } from './http.js';
+
+/** The few calls the benchmark makes to set a mock up, with the demo app's credentials. */
+
+export const LIST_PATH = '/api/v3.2/common/connectionrequests';
+export const TOKEN_PATH = '/net2/oauth2/getaccesstoken.ashx';
+const NATIVE_FLOW_PATH = '/net2/oauth2/accesstoken.ashx';
+
+export interface AdminTokens {
+  token: string;
+  refreshToken: string;
+}
+
+/** The Web Services Administrator's tokens through the Native flow (Basic + X-ConsumerKey). */
+export async function adminTokens(baseUrl: string): Promise<AdminTokens> {
+  const basic = Buffer.from(`${DEMO.admin.loginId}:${DEMO.admin.password}`).toString('base64');
+  const response = expectStatus(
+    await httpRequest(baseUrl + NATIVE_FLOW_PATH, { headers: { authorization: `Basic ${basic}`, 'x-consumerkey': DEMO.app.consumerKey, accept: 'application/json' } }),
+    200,
+    'native-flow token',
+  );
+  const { Access_Token: t } = JSON.parse(response.body) as { Access_Token: { Token: string; Refresh_Token: string } };
+  return { token: t.Token, refreshToken: t.Refresh_Token };
+}
+
+/** The query string of a refresh-token exchange for the demo app. */
+export function refreshQuery(refreshToken: string): string {
+  return new URLSearchParams({ client_id: DEMO.app.consumerKey, client_secret: DEMO.app.consumerSecret, refresh_token: refreshToken }).toString();
+}
+
+/**
+ * Adds `total` generated travellers with pending requests for the demo app, `chunk` per
+ * call: each call builds its share in one synchronous loop, so chunks keep every call (and
+ * the mock's unresponsive spell) bounded.
+ */
+export async function seedConnectionRequests(baseUrl: string, total: number, chunk = 200_000, options: Pick<HttpOptions, 'agent'> = {}): Promise<void> {
+  for (let done = 0; done < total; ) {
+    const count = Math.min(chunk, total - done);
+    expectStatus(
+      await httpRequest(`${baseUrl}/_mock/connection-requests`, {
+        ...options,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ count }),
+        timeoutMs: 120_000,
+      }),
+      201,
+      `seeding ${count} connection requests`,
+    );
+    done += count;
+  }
+}
+
+/** Pending requests as the mock's health endpoint counts them. */
+export async function pendingCount(baseUrl: string): Promise<number> {
+  const response = expectStatus(await httpRequest(`${baseUrl}/_mock/health`), 200, 'health');
+  return (JSON.parse(response.body) as { connectionRequests: { Pending: number } }).connectionRequests.Pending;
+}

@@ -1,0 +1,118 @@
+import { adminTokens, LIST_PATH, refreshQuery, seedConnectionRequests, TOKEN_PATH } from '../lib/mock-api.js';
+import { expectStatus, httpRequest } from '../lib/http.js';
+import { combineRuns, runLoad, type LoadResult, type LoadRun } from '../lib/load.js';
+import { startBare, startMock } from '../lib/servers.js';
+
+/**
+ * Section 1: requests/s and p99 of mock endpoints against a bare Fastify route that answers
+ * a body of the same size and content type, so the ratio isolates the mock's own work
+ * (hooks, auth, token minting, queue reads, encoding) from HTTP and Fastify's floor.
+ */
+
+export const THROUGHPUT_TARGET_RATIO = 0.6;
+const SEEDED_REQUESTS = 100;
+/**
+ * ABBA: a machine getting steadily faster or slower (thermal, noisy neighbours) weighs on
+ * both servers alike; each side's runs are pooled.
+ */
+export const RUN_ORDER = ['mock', 'bare', 'bare', 'mock'] as const;
+const PAGE_LIMIT = 10;
+
+export interface ThroughputSettings {
+  connections: number;
+  /** Each server gets two timed runs of this length per endpoint. */
+  durationS: number;
+  warmupS: number;
+}
+
+export interface EndpointThroughput {
+  name: string;
+  path: string;
+  contentType: string;
+  bodyBytes: number;
+  mock: LoadResult;
+  bare: LoadResult;
+  /** Mock requests/s over bare requests/s. */
+  ratio: number;
+}
+
+interface Endpoint {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Checks the probe's body, so the load runs against a meaningful answer. */
+  check(body: string): void;
+}
+
+export async function measureThroughput(settings: ThroughputSettings, log: (line: string) => void): Promise<EndpointThroughput[]> {
+  const mock = await startMock();
+  try {
+    // Pending requests for full pages: the peek queue mode leaves them queued across GETs.
+    await seedConnectionRequests(mock.url, SEEDED_REQUESTS);
+    const { token, refreshToken } = await adminTokens(mock.url);
+    const listPath = `${LIST_PATH}?limit=${PAGE_LIMIT}`;
+    const fullPage = (count: number) => {
+      if (count !== PAGE_LIMIT) throw new Error(`list page holds ${count} items, expected ${PAGE_LIMIT}`);
+    };
+    const endpoints: Endpoint[] = [
+      {
+        // Refresh tokens stay valid across exchanges, unlike single-use request tokens.
+        name: 'token refresh (JSON)',
+        path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`,
+        headers: { accept: 'application/json' },
+        check: (body) => {
+          if (!(JSON.parse(body) as { Access_Token?: { Token?: string } }).Access_Token?.Token) throw new Error('token refresh answered no Access_Token.Token');
+        },
+      },
+      {
+        name: `list limit=${PAGE_LIMIT} (JSON)`,
+        path: listPath,
+        headers: { authorization: `OAuth ${token}`, accept: 'application/json' },
+        check: (body) => fullPage((JSON.parse(body) as { Items: unknown[] }).Items.length),
+      },
+      {
+        // No Accept header: Concur (and the mock) answer XML.
+        name: `list limit=${PAGE_LIMIT} (XML)`,
+        path: listPath,
+        headers: { authorization: `OAuth ${token}` },
+        check: (body) => fullPage(body.split('<ConnectionRequest>').length - 1),
+      },
+    ];
+
+    const results: EndpointThroughput[] = [];
+    for (const endpoint of endpoints) {
+      const probe = expectStatus(await httpRequest(mock.url + endpoint.path, { headers: endpoint.headers }), 200, endpoint.name);
+      endpoint.check(probe.body);
+      const contentType = String(probe.headers['content-type']);
+      const bare = await startBare({ body: probe.body, contentType, path: new URL(endpoint.path, mock.url).pathname });
+      try {
+        // Same path, query and headers for both: only the handler behind the route differs.
+        const targets = {
+          mock: { url: mock.url + endpoint.path, serverPid: mock.child.pid },
+          bare: { url: bare.url + endpoint.path, serverPid: bare.child.pid },
+        };
+        const runs: Record<keyof typeof targets, LoadRun[]> = { mock: [], bare: [] };
+        for (const side of RUN_ORDER) {
+          log(`  ${endpoint.name}: ${side} run ${runs[side].length + 1}…`);
+          runs[side].push(await runLoad({ ...targets[side], headers: endpoint.headers, ...settings }));
+        }
+        const mockLoad = combineRuns(runs.mock);
+        const bareLoad = combineRuns(runs.bare);
+        results.push({
+          name: endpoint.name,
+          path: endpoint.path.split('?')[0]!,
+          contentType,
+          bodyBytes: Buffer.byteLength(probe.body),
+          mock: mockLoad,
+          bare: bareLoad,
+          ratio: mockLoad.requestsPerSecond / bareLoad.requestsPerSecond,
+        });
+      } finally {
+        await bare.child.stop();
+      }
+    }
+    return results;
+  } finally {
+    await mock.child.stop();
+  }
+}
