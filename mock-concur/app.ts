@@ -57,33 +57,40 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks are callback-style with a fast path: on the hot path (no fault rules) they cost a
+  // function call, not a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     request.wireFormat = formatFor(request);
-    if (isControl(request)) return;
+    if (!app.mock.faults.active || isControl(request)) return done();
     const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
-    if (!rule) return;
+    if (!rule) return done();
     request.fault = rule;
-    if (rule.latencyMs > 0) await sleep(rule.latencyMs);
-    if (rule.reset) {
-      journal(request, 0, 'connection reset');
-      reply.hijack();
-      request.raw.socket?.destroy();
-      return;
-    }
-    if (rule.status !== null) {
-      const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-      throw errors.injected(rule.status, headers);
-    }
+    const act = () => {
+      if (rule.reset) {
+        journal(request, 0, 'connection reset');
+        reply.hijack();
+        request.raw.socket?.destroy();
+        return;
+      }
+      if (rule.status !== null) {
+        const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
+        return done(errors.injected(rule.status, headers));
+      }
+      done();
+    };
+    if (rule.latencyMs > 0) void sleep(rule.latencyMs).then(act);
+    else act();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.fault?.malformedBody || reply.statusCode >= 400 || typeof payload !== 'string' || payload.length === 0) return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.fault?.malformedBody || reply.statusCode >= 400 || typeof payload !== 'string' || payload.length === 0) return done(null, payload);
     // Cut the body mid-element and add junk: neither XML nor JSON parsers accept it.
-    return payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated';
+    done(null, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated');
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (!isControl(request)) journal(request, reply.statusCode, request.journalNote, reply.elapsedTime);
+    done();
   });
 
   function journal(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {

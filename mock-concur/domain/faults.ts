@@ -42,6 +42,11 @@ export class FaultRules {
   private rules: LiveRule[] = [];
   private nextId = 1;
 
+  /** Whether any rule exists: lets the hot path skip matching entirely. */
+  get active(): boolean {
+    return this.rules.length > 0;
+  }
+
   add(input: FaultRuleInput): FaultRule {
     const seed = input.seed ?? this.nextId;
     const rule: FaultRule = {

@@ -23,14 +23,14 @@ export class Journal {
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { seq: ++this.seq, ...entry };
     if (this.capacity === 0) return full;
-    this.entries.push(full);
-    if (this.entries.length > this.capacity) this.entries.shift();
+    // A ring: the slot of the oldest entry is reused, so adding is O(1) on the hot path.
+    this.entries[(full.seq - 1) % this.capacity] = full;
     return full;
   }
 
   /** Entries after `since` (a seq), oldest first, at most `limit`. */
   list(since = 0, limit = this.capacity): JournalEntry[] {
-    const out = this.entries.filter((e) => e.seq > since);
+    const out = this.entries.filter((e) => e.seq > since).sort((a, b) => a.seq - b.seq);
     return out.slice(Math.max(0, out.length - limit));
   }
 

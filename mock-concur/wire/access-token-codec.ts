@@ -25,7 +25,7 @@ export function accessTokenEntity(body: AccessTokenBody, spelling: TokenElementS
     ['Refresh_Token', body.refreshToken],
   ];
   return {
-    json: () => ({ Access_Token: Object.fromEntries(fields) }),
+    json: () => JSON.stringify({ Access_Token: Object.fromEntries(fields) }),
     xml: () => xmlDocument('Access_Token', fields),
   };
 }

@@ -1,7 +1,9 @@
+import type { ConcurUser } from '../domain/directory.js';
 import type { ConnectionRequestView, Page } from '../domain/connection-requests.js';
 import { concurDateTime } from './dates.js';
+import type { WireFormat } from './negotiate.js';
 import type { Entity } from './respond.js';
-import { XSI_NAMESPACES, xmlDocument, type XmlFields } from './xml.js';
+import { XSI_NAMESPACES, writeFields, xmlElement, type XmlFields } from './xml.js';
 
 export const API_VERSIONS = ['3.0', '3.1', '3.2'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
@@ -63,20 +65,35 @@ function toJson(list: Field[]): Record<string, unknown> {
   return out;
 }
 
-function jsonOf(view: ConnectionRequestView, version: ApiVersion, baseUrl: string): Record<string, unknown> {
+function render(view: ConnectionRequestView, version: ApiVersion, baseUrl: string, format: WireFormat): string {
   const { head, body } = fields(view, version, baseUrl);
-  return toJson(version === '3.2' ? [...body, ...head] : [...head, ...body]);
+  if (format === 'xml') return writeFields([...head, ...body] as XmlFields);
+  return JSON.stringify(toJson(version === '3.2' ? [...body, ...head] : [...head, ...body]));
 }
 
-function xmlFieldsOf(view: ConnectionRequestView, version: ApiVersion, baseUrl: string): XmlFields {
-  const { head, body } = fields(view, version, baseUrl);
-  return [...head, ...body] as XmlFields;
+/**
+ * Rendered requests, per user and per (version, format): a poller re-reads the same
+ * requests many times, and only status, token and lastModified ever change (users are
+ * immutable), so the key carries exactly those. The WeakMap lets a reset drop it all.
+ */
+const rendered = new WeakMap<ConcurUser, Map<string, { key: string; text: string }>>();
+
+function cachedRender(view: ConnectionRequestView, version: ApiVersion, baseUrl: string, format: WireFormat): string {
+  let slots = rendered.get(view.user);
+  if (!slots) rendered.set(view.user, (slots = new Map()));
+  const slot = `${version}${format}`;
+  const key = `${view.id}|${baseUrl}|${view.status}|${view.requestToken}|${view.lastModified}`;
+  const hit = slots.get(slot);
+  if (hit && hit.key === key) return hit.text;
+  const text = render(view, version, baseUrl, format);
+  slots.set(slot, { key, text });
+  return text;
 }
 
 export function connectionRequestEntity(view: ConnectionRequestView, version: ApiVersion, baseUrl: string): Entity {
   return {
-    json: () => jsonOf(view, version, baseUrl),
-    xml: () => xmlDocument('ConnectionRequest', xmlFieldsOf(view, version, baseUrl), XSI_NAMESPACES),
+    json: () => cachedRender(view, version, baseUrl, 'json'),
+    xml: () => xmlElement('ConnectionRequest', cachedRender(view, version, baseUrl, 'xml'), XSI_NAMESPACES),
   };
 }
 
@@ -87,16 +104,11 @@ export function nextPageUri(baseUrl: string, version: ApiVersion, limit: number,
 export function pageEntity(page: Page, version: ApiVersion, baseUrl: string, limit: number): Entity {
   const nextPage = page.nextOffset === null ? null : nextPageUri(baseUrl, version, limit, page.nextOffset);
   return {
-    json: () => ({ Items: page.items.map((v) => jsonOf(v, version, baseUrl)), NextPage: nextPage }),
-    xml: () =>
-      xmlDocument(
-        'ConnectionRequests',
-        [
-          ['Items', page.items.map((v) => ['ConnectionRequest', xmlFieldsOf(v, version, baseUrl)] as const)],
-          ['NextPage', nextPage],
-        ],
-        XSI_NAMESPACES,
-      ),
+    json: () => `{"Items":[${page.items.map((v) => cachedRender(v, version, baseUrl, 'json')).join(',')}],"NextPage":${JSON.stringify(nextPage)}}`,
+    xml: () => {
+      const items = page.items.map((v) => `<ConnectionRequest>${cachedRender(v, version, baseUrl, 'xml')}</ConnectionRequest>`).join('');
+      return xmlElement('ConnectionRequests', `<Items>${items}</Items>${writeFields([['NextPage', nextPage]])}`, XSI_NAMESPACES);
+    },
   };
 }
 
@@ -107,7 +119,7 @@ export function createdEntity(id: string, version: ApiVersion, baseUrl: string):
     ['URI', connectionRequestUri(baseUrl, version, id)],
   ];
   return {
-    json: () => Object.fromEntries(fieldsList),
-    xml: () => xmlDocument('ConnectionRequest', fieldsList, XSI_NAMESPACES),
+    json: () => JSON.stringify(Object.fromEntries(fieldsList)),
+    xml: () => xmlElement('ConnectionRequest', writeFields(fieldsList), XSI_NAMESPACES),
   };
 }

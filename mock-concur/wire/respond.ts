@@ -5,9 +5,9 @@ import type { ConcurApiError } from './errors.js';
 import type { WireFormat } from './negotiate.js';
 import { xmlDocument } from './xml.js';
 
-/** A body that can be written in either format; routes build these from plain data. */
+/** A body that can be written in either format, as text; only the chosen one is built. */
 export interface Entity {
-  json(): unknown;
+  json(): string;
   xml(): string;
 }
 
@@ -20,8 +20,8 @@ export function sendXml(reply: FastifyReply, status: number, body: string): Fast
   return reply.code(status).header('content-type', CONTENT_TYPES.xml).send(body);
 }
 
-export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).header('content-type', CONTENT_TYPES.json).send(JSON.stringify(body));
+export function sendJson(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).header('content-type', CONTENT_TYPES.json).send(body);
 }
 
 export function sendEntity(reply: FastifyReply, format: WireFormat, status: number, entity: Entity): FastifyReply {
@@ -33,7 +33,7 @@ export function errorEntity(message: string, now: number): Entity {
   const id = newErrorId();
   const serverTime = concurDateTime(now);
   return {
-    json: () => ({ Message: message, 'Server-Time': serverTime, Id: id }),
+    json: () => JSON.stringify({ Message: message, 'Server-Time': serverTime, Id: id }),
     xml: () => xmlDocument('Error', [['Message', message], ['Server-Time', serverTime], ['Id', id]]),
   };
 }
