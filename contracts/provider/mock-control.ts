@@ -1,0 +1,49 @@
+import { HttpFailure, send, type Fetch } from './http.js';
+
+/**
+ * The few calls the verifier makes to the mock's control API (`/_mock/`) to arrange
+ * provider states. Nothing here imports the mock: it speaks HTTP like any other client.
+ */
+export class MockControl {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: Fetch,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Whether the target is the mock: only it answers `/_mock/health` with `status: ok`. */
+  static async detect(baseUrl: string, fetchImpl: Fetch, timeoutMs: number): Promise<boolean> {
+    try {
+      const res = await send(fetchImpl, `${baseUrl}/_mock/health`, { headers: { accept: 'application/json' } }, timeoutMs);
+      return res.status === 200 && (JSON.parse(res.text) as { status?: unknown }).status === 'ok';
+    } catch {
+      return false;
+    }
+  }
+
+  addApp(app: { name: string; consumerKey: string; consumerSecret: string; scopes: string[] }): Promise<unknown> {
+    return this.post('/_mock/apps', app);
+  }
+
+  addUser(user: { loginId: string; password: string; firstName: string; middleName?: string | null; lastName: string; loyaltyNumber?: string | null; emails?: string[]; roles?: string[] }): Promise<unknown> {
+    return this.post('/_mock/users', user);
+  }
+
+  async accessToken(body: { consumerKey: string; loginId: string; ageSeconds?: number; revoked?: boolean }): Promise<{ token: string; refreshToken: string }> {
+    return (await this.post('/_mock/access-tokens', body)) as { token: string; refreshToken: string };
+  }
+
+  async requestToken(body: { consumerKey: string; loginId: string; ageSeconds: number }): Promise<string> {
+    return ((await this.post('/_mock/request-tokens', body)) as { code: string }).code;
+  }
+
+  async connectionRequests(body: { consumerKey: string; loginId: string } | { consumerKey: string; count: number }): Promise<string[]> {
+    return ((await this.post('/_mock/connection-requests', body)) as { ids: string[] }).ids;
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const res = await send(this.fetchImpl, `${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }, this.timeoutMs);
+    if (res.status < 200 || res.status >= 300) throw new HttpFailure(`POST ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    return JSON.parse(res.text);
+  }
+}
