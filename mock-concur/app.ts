@@ -26,12 +26,16 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     // Concur's paths are case-insensitive (GetAccessToken.ashx and getaccesstoken.ashx).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
     bodyLimit: options.bodyLimit,
-    logger: {
-      level: options.logLevel,
-      // Request tokens, secrets and refresh tokens travel in query strings: never log them.
-      serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) },
-      redact: ['req.headers.authorization'],
-    },
+    // Silent means no logger at all: a per-request child logger is measurable on the hot path.
+    logger:
+      options.logLevel === 'silent'
+        ? false
+        : {
+            level: options.logLevel,
+            // Request tokens, secrets and refresh tokens travel in query strings: never log them.
+            serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) },
+            redact: ['req.headers.authorization'],
+          },
     return503OnClosing: true,
     // Validate control-API bodies as they are: no type coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },

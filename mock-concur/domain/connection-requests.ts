@@ -94,6 +94,7 @@ export class ConnectionRequestQueue {
   /** app + user → the id of their open (non-final) request. */
   private readonly openByUser = new Map<string, string>();
   private seq = 0;
+  private revisionCount = 0;
 
   constructor(
     private readonly policy: QueuePolicy,
@@ -102,6 +103,28 @@ export class ConnectionRequestQueue {
 
   get mode(): QueueMode {
     return this.policy.mode;
+  }
+
+  /** Grows with every change to any request; equal revisions mean identical state. */
+  get revision(): number {
+    return this.revisionCount;
+  }
+
+  /**
+   * The earliest time after `now` at which reading the app's queue could give a different
+   * answer without any call changing it: a lease ending or a deferred request becoming due.
+   */
+  stableUntil(appKey: string, now: number): number {
+    const q = this.settle(appKey, now);
+    if (!q) return Number.POSITIVE_INFINITY;
+    const nextLeaseEnd = q.leases.first()?.key[0] ?? Number.POSITIVE_INFINITY;
+    const nextDue = q.queue.keyAt(q.queue.countDue(now))?.[0] ?? Number.POSITIVE_INFINITY;
+    return Math.min(nextLeaseEnd, nextDue);
+  }
+
+  /** When a listed request's token runs out (a later GET would mint a new one). */
+  tokenExpiresAt(id: string): number {
+    return this.records.get(id)?.handout?.tokenExpiresAt ?? Number.POSITIVE_INFINITY;
   }
 
   create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
@@ -264,6 +287,7 @@ export class ConnectionRequestQueue {
     const q = this.queues.get(appKey);
     if (!q) return undefined;
     for (let next = q.leases.first(); next && next.key[0] <= now; next = q.leases.first()) {
+      this.revisionCount++;
       const record = this.records.get(next.id)!;
       q.leases.remove(next.key);
       const leaseEnd = next.key[0];
@@ -287,6 +311,7 @@ export class ConnectionRequestQueue {
     if (!record.handout || record.handout.tokenExpiresAt <= now) {
       // Request tokens are minted on GET; a peeked request whose token ran out gets a fresh
       // one, but its lease keeps running from the first hand-out.
+      this.revisionCount++;
       const { token, expiresAt } = this.tokens.issueRequestToken(record.appKey, record.user.loginId, now, record.id);
       const leaseKey: TimeKey = record.handout?.leaseKey ?? [now + this.policy.leaseMs, ++this.seq];
       if (!record.handout) q.leases.insert(leaseKey, record.id);
@@ -305,12 +330,14 @@ export class ConnectionRequestQueue {
   }
 
   private place(q: AppQueue, record: ConnectionRequestRecord, key: TimeKey): void {
+    this.revisionCount++;
     record.queueKey = key;
     q.queue.insert(key, record.id);
   }
 
   /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
   private dequeue(q: AppQueue, record: ConnectionRequestRecord, endHandout = true): void {
+    this.revisionCount++;
     if (record.queueKey) q.queue.remove(record.queueKey);
     record.queueKey = null;
     if (endHandout && record.handout) {
@@ -320,6 +347,7 @@ export class ConnectionRequestQueue {
   }
 
   private finish(q: AppQueue, record: ConnectionRequestRecord, outcome: 'Connected' | 'Failed'): void {
+    this.revisionCount++;
     record.outcome = outcome;
     (outcome === 'Connected' ? q.connected : q.failed).add(record.id);
     this.openByUser.delete(openKey(record.appKey, record.user.loginId));

@@ -47,6 +47,12 @@ export class OrderedIndex {
     return out;
   }
 
+  /** The key at rank `rank`, if there is one. */
+  keyAt(rank: number): TimeKey | undefined {
+    if (rank < 0 || rank >= this.size) return undefined;
+    return this.tree.at(rank).key as TimeKey;
+  }
+
   /** The first entry, if any: the next one due. */
   first(): { key: TimeKey; id: string } | undefined {
     const it = this.tree.begin;

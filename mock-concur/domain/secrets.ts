@@ -6,15 +6,34 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
  * demo data is deterministic, credentials minted at run time are not.
  */
 export function newRequestToken(): string {
-  return '0_' + randomBytes(23).toString('base64url').slice(0, 30);
+  return '0_' + randomSlice(23).toString('base64url').slice(0, 30);
 }
 
 export function newAccessToken(): string {
-  return '0_' + randomBytes(33).toString('base64url');
+  return '0_' + randomSlice(33).toString('base64url');
 }
 
 export function newRefreshToken(): string {
-  return '0_' + randomBytes(33).toString('base64url');
+  return '0_' + randomSlice(33).toString('base64url');
+}
+
+/**
+ * Cryptographic randomness drawn from a pool filled 4 KiB at a time: one call into the
+ * CSPRNG per ~120 tokens instead of one per token (it showed as 8% of a token refresh).
+ * Every byte is handed out once.
+ */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function randomSlice(bytes: number): Buffer {
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const slice = pool.subarray(poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return slice;
 }
 
 /** Upper-case GUID, the shape of Concur's error `Id`. */

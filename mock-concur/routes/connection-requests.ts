@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, requireConnectionRequestAccess, type Principal } from '../auth/principal.js';
 import { LISTABLE_STATUSES, type ListableStatus } from '../domain/connection-requests.js';
 import { isStatusCode, type StatusCode } from '../domain/status-codes.js';
@@ -6,7 +6,8 @@ import { baseUrl } from '../wire/base-url.js';
 import { connectionRequestEntity, createdEntity, pageEntity, type ApiVersion } from '../wire/connection-request-codec.js';
 import { errors } from '../wire/errors.js';
 import { integerParam, param, requiredParam } from '../wire/params.js';
-import { sendEntity } from '../wire/respond.js';
+import { sendEntity, sendJson, sendXml } from '../wire/respond.js';
+import { PageCache } from './page-cache.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 
 export const DEFAULT_LIMIT = 5;
@@ -21,6 +22,7 @@ export function connectionRequestRoutes(version: ApiVersion) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const { mock } = app;
     const base = `/api/v${version}/common/connectionrequests`;
+    const pages = new PageCache();
 
     // Who is calling is settled before the body is even read: no token, no parsing.
     app.decorateRequest('principal', undefined);
@@ -46,11 +48,33 @@ export function connectionRequestRoutes(version: ApiVersion) {
         page = queue.listPending(appKey, 0, limit, now, cursor);
       } else {
         const offset = integerParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-        page = status === 'pending' ? queue.listPending(appKey, offset, limit, now) : queue.listByStatus(appKey, status, offset, limit, now);
+        if (status === 'pending') return sendPendingPage(request, reply, appKey, offset, limit, now);
+        page = queue.listByStatus(appKey, status, offset, limit, now);
       }
       if (status === 'pending') request.journalNote = `handed out ${page.items.length}`;
       return sendEntity(reply, request.wireFormat, 200, pageEntity(page, version, baseUrl(request, mock.options.publicUrl), limit));
     });
+
+    /** The peek-mode poll, the hot path: a re-read of an unchanged page is a cache lookup. */
+    const sendPendingPage = (request: FastifyRequest, reply: FastifyReply, appKey: string, offset: number, limit: number, now: number) => {
+      const queue = mock.world.queue;
+      const origin = baseUrl(request, mock.options.publicUrl);
+      const format = request.wireFormat;
+      const key = `${appKey}|${format}|${offset}|${limit}|${origin}`;
+      const hit = pages.get(queue, key, now);
+      let text: string;
+      if (hit) {
+        text = hit.text;
+        request.journalNote = `handed out ${hit.items}`;
+      } else {
+        const page = queue.listPending(appKey, offset, limit, now);
+        const entity = pageEntity(page, version, origin, limit);
+        text = format === 'json' ? entity.json() : entity.xml();
+        pages.put(queue, appKey, key, now, page, text);
+        request.journalNote = `handed out ${page.items.length}`;
+      }
+      return format === 'json' ? sendJson(reply, 200, text) : sendXml(reply, 200, text);
+    };
 
     app.post(base, async (request, reply) => {
       const { principal, now } = caller(request);
