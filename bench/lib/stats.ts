@@ -26,17 +26,6 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
-/**
- * A small seeded PRNG (mulberry32): the list-at-scale offsets are the same on every run,
- * so two runs differ by the code under test, not by which pages happened to be drawn.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The list-at-scale offsets come from a seeded PRNG, so two runs differ by the code under
+// test, not by which pages happened to be drawn.
+export { seededRandom } from '../../mock-concur/domain/seeded-random.js';

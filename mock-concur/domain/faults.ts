@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random.js';
+
 /**
  * Fault rules for a route: latency, an HTTP status, a connection reset or a malformed body,
  * for a number of times and with a seeded probability, so a flaky run can be replayed.
@@ -63,7 +65,7 @@ export class FaultRules {
       remaining: input.times ?? null,
       hits: 0,
     };
-    this.rules.push({ rule, random: mulberry32(seed) });
+    this.rules.push({ rule, random: seededRandom(seed) });
     return rule;
   }
 
@@ -125,16 +127,4 @@ export function globMatches(glob: string, text: string): boolean {
   }
   while (p[pi] === '*') pi++;
   return pi === p.length;
-}
-
-/** A tiny seeded PRNG: the same seed gives the same sequence of fault decisions. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
