@@ -5,10 +5,6 @@ export const CAN_ADMINISTER = 'CanAdminister';
 export const KNOWN_ROLES = [WEB_SERVICES_ADMINISTRATOR, CAN_ADMINISTER] as const;
 export type Role = (typeof KNOWN_ROLES)[number];
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (KNOWN_ROLES as readonly string[]).includes(value);
-}
-
 export function isAdministrator(roles: ReadonlySet<Role>): boolean {
   return roles.has(WEB_SERVICES_ADMINISTRATOR) || roles.has(CAN_ADMINISTER);
 }

@@ -50,13 +50,6 @@ export function digest(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('base64url');
 }
 
-/** Constant-time comparison of two secrets of any length (compares their digests). */
-export function secretsEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
-}
-
 /** What a console or log may show of a secret: enough to tell two apart, never enough to use. */
 export function mask(secret: string): string {
   if (secret.length <= 8) return '…';

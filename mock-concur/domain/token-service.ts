@@ -144,15 +144,6 @@ export class TokenService {
     return count;
   }
 
-  /** Whether the user holds a live token for the app (the App Center's "connected"). */
-  hasLiveGrant(appKey: string, loginId: string, now: number): boolean {
-    for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
-      const record = this.accessTokens.get(d);
-      if (record && record.revokedAt === null && now < record.expiresAt) return true;
-    }
-    return false;
-  }
-
   /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
   listAccessTokens(): AccessTokenRecord[] {
     return [...this.accessTokens.values()].reverse();

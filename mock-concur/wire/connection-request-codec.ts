@@ -8,10 +8,6 @@ import { XSI_NAMESPACES, writeFields, xmlElement, type XmlFields } from './xml.j
 export const API_VERSIONS = ['3.0', '3.1', '3.2'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
-export function isApiVersion(value: string): value is ApiVersion {
-  return (API_VERSIONS as readonly string[]).includes(value);
-}
-
 export function connectionRequestUri(baseUrl: string, version: ApiVersion, id: string): string {
   return `${baseUrl}/api/v${version}/common/connectionrequests/${id}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mask, newAccessToken, newRequestToken, secretsEqual } from '../../../mock-concur/domain/secrets.js';
+import { digest, mask, matchesDigest, newAccessToken, newRequestToken } from '../../../mock-concur/domain/secrets.js';
 
 describe('secrets', () => {
   it('mints request tokens in Concur’s shape and never the same one twice, across pool refills', () => {
@@ -15,8 +15,9 @@ describe('secrets', () => {
   });
 
   it('compares secrets of any length and masks them for display', () => {
-    expect(secretsEqual('abc', 'abc')).toBe(true);
-    expect(secretsEqual('abc', 'abcd')).toBe(false);
+    expect(matchesDigest('abc', digest('abc'))).toBe(true);
+    expect(matchesDigest('abc', digest('abcd'))).toBe(false);
+    expect(matchesDigest('abc', 'not-a-digest')).toBe(false);
     expect(mask('0_abcdefghijklmnop')).toBe('0_ab…nop');
     expect(mask('short')).toBe('…');
   });
