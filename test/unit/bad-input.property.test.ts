@@ -273,7 +273,14 @@ interface BadBody {
   expected: 400 | 413 | 415;
 }
 
-const bad = (kind: string, contentType: string | undefined, payload: string, expected: BadBody['expected'] = 400): BadBody => ({ kind, contentType, payload, expected });
+// The size limit is judged on the bytes sent, before any parsing: a body whose *encoded* form
+// (percent-escapes, UTF-8) is over the limit answers 413 whatever else is wrong with it.
+const bad = (kind: string, contentType: string | undefined, payload: string, expected: BadBody['expected'] = 400): BadBody => ({
+  kind,
+  contentType,
+  payload,
+  expected: expected === 400 && Buffer.byteLength(payload, 'utf8') > BODY_LIMIT ? 413 : expected,
+});
 
 const JSON_TYPES = ['application/json', 'application/json; charset=utf-8', 'Application/JSON'];
 const XML_TYPES = ['application/xml', 'text/xml', 'application/xml; charset=utf-8', 'TEXT/XML'];
