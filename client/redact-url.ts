@@ -1,0 +1,10 @@
+/** Query parameters that carry credentials: they must never reach an error message or a log. */
+const SECRET_PARAMS = new Set(['code', 'client_secret', 'refresh_token', 'token']);
+
+export function redactUrl(url: URL | string): string {
+  const u = new URL(String(url));
+  for (const key of [...u.searchParams.keys()]) {
+    if (SECRET_PARAMS.has(key.toLowerCase())) u.searchParams.set(key, 'REDACTED');
+  }
+  return u.toString();
+}

@@ -1,0 +1,90 @@
+import { httpErrorFor, MalformedResponseError, NetworkError, TimeoutError } from './errors.js';
+import type { ConcurClientOptions } from './options.js';
+import { redactUrl } from './redact-url.js';
+import { withRetries } from './retry-policy.js';
+import { isRecord, parseWireBody, stringOrNull, type WireFormat } from './wire-body.js';
+
+export interface ConcurRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: URL;
+  format: WireFormat;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Only calls that are safe to repeat are retried (see `withRetries`). */
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ConcurResponse {
+  status: number;
+  /** Parsed XML or JSON; null for an empty body (PUT's 204, revoke's 200). */
+  body: unknown;
+}
+
+const MEDIA: Record<WireFormat, string> = { json: 'application/json', xml: 'application/xml' };
+
+/** One HTTP exchange with Concur, under the retry policy when the call is idempotent. */
+export function send(options: ConcurClientOptions, request: ConcurRequest): Promise<ConcurResponse> {
+  const once = (signal: AbortSignal | undefined) => sendOnce(options, request, signal);
+  if (!request.idempotent) return once(request.signal);
+  return withRetries(once, { ...options, signal: request.signal, describe: `${request.method} ${redactUrl(request.url)}` });
+}
+
+async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, signal: AbortSignal | undefined): Promise<ConcurResponse> {
+  const { method, url, format } = request;
+  const shownUrl = redactUrl(url);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  let response: Response;
+  let text: string;
+  try {
+    response = await options.fetch(url, {
+      method,
+      headers: { Accept: MEDIA[format], ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      redirect: 'manual',
+    });
+    // The body is read under the same signals: a server that stalls mid-body times out too.
+    text = await response.text();
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (timeout.aborted) throw new TimeoutError(method, shownUrl, options.timeoutMs);
+    throw new NetworkError(method, shownUrl, { cause: error });
+  }
+  const contentType = response.headers.get('content-type');
+
+  if (response.status >= 400) {
+    // A proxy's HTML page or an empty 502 is no Concur error; the status alone still types it.
+    let envelope: Record<string, unknown> = {};
+    try {
+      const parsed = text.trim() ? parseWireBody(text, contentType, format) : null;
+      if (isRecord(parsed)) envelope = isRecord(parsed['Error']) ? parsed['Error'] : parsed;
+    } catch {
+      envelope = {};
+    }
+    throw httpErrorFor({
+      method,
+      url: shownUrl,
+      status: response.status,
+      concurMessage: stringOrNull(envelope['Message']),
+      errorId: stringOrNull(envelope['Id']),
+      serverTime: stringOrNull(envelope['Server-Time']),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    });
+  }
+  if (response.status >= 300) throw new MalformedResponseError(method, shownUrl, response.status, 'unexpected redirect');
+  if (!text.trim()) return { status: response.status, body: null };
+  try {
+    return { status: response.status, body: parseWireBody(text, contentType, format) };
+  } catch (error) {
+    throw new MalformedResponseError(method, shownUrl, response.status, (error as Error).message);
+  }
+}
+
+/** Seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
