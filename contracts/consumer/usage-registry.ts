@@ -43,7 +43,7 @@ export function readRecordedUsage(dir: string): Set<string> {
 
 /** The check itself: fixtures no consumer test has used. */
 export function unusedInteractions(fixtures: FixtureSet, used: ReadonlySet<string>): LoadedInteraction[] {
-  return fixtures.interactions.filter((i) => !used.has(i.key));
+  return fixtures.interactions.filter((i) => !used.has(i.key) && i.providerOnly === undefined);
 }
 
 export function formatUnused(unused: readonly LoadedInteraction[]): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contractExamples, explainUnmatched, interceptInteraction } from '../../contracts/consumer/nock.js';
-import { checkConsumerUsage, ENFORCE_CONSUMER_USAGE } from '../../contracts/consumer/usage-gate.js';
+import { checkConsumerUsage, ENFORCE_CONSUMER_USAGE, isFilteredRun } from '../../contracts/consumer/usage-gate.js';
 import { ConsumerUsage, formatUnused, readRecordedUsage, unusedInteractions } from '../../contracts/consumer/usage-registry.js';
 import { loadFixtures } from '../../contracts/fixtures/load-fixtures.js';
 
@@ -124,15 +124,20 @@ describe('which fixtures consumer tests use', () => {
     expect(formatUnused([])).toBe('Every contract fixture is used by some consumer test.');
   });
 
-  it('fails the suite over unused fixtures once enforced; until the client lands it only reports', () => {
+  it('fails the suite over unused fixtures, exempting provider-only ones, and only reports on a filtered run', () => {
     const dir = tempDir();
     const all = new ConsumerUsage(dir);
-    for (const i of fixtures.interactions) all.record(i.key);
+    for (const i of fixtures.interactions) if (i.providerOnly === undefined) all.record(i.key);
     expect(checkConsumerUsage(true, dir)).toBe('');
+    const consumerSide = fixtures.interactions.filter((i) => i.providerOnly === undefined);
+    expect(consumerSide.length).toBeLessThan(fixtures.interactions.length);
     const empty = tempDir();
-    expect(() => checkConsumerUsage(true, empty)).toThrow(new RegExp(`^${fixtures.interactions.length} contract fixture\\(s\\) no consumer test uses:`));
+    expect(() => checkConsumerUsage(true, empty)).toThrow(new RegExp(`^${consumerSide.length} contract fixture\\(s\\) no consumer test uses:`));
     expect(checkConsumerUsage(false, empty)).toContain('oauth-token-exchange/exchanges-request-token-xml');
-    // Switched on with the client's consumer tests (issue 4).
-    expect(ENFORCE_CONSUMER_USAGE).toBe(false);
+    expect(ENFORCE_CONSUMER_USAGE).toBe(true);
+    expect(isFilteredRun(['run'])).toBe(false);
+    expect(isFilteredRun(['run', '--reporter=default', '--reporter', 'json', '--outputFile.json=x.json'])).toBe(false);
+    expect(isFilteredRun(['run', 'test/unit'])).toBe(true);
+    expect(isFilteredRun(['run', '-t', 'expired'])).toBe(true);
   });
 });
