@@ -99,13 +99,13 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
 
   function journal(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
     app.mock.journal.add({
-      at: new Date(app.mock.clock.now()).toISOString(),
+      atMs: app.mock.clock.now(),
       method: request.method,
       url: redactUrl(request.url),
       status,
-      durationMs: Math.round(durationMs * 100) / 100,
-      ...(request.fault ? { fault: request.fault.id } : {}),
-      ...(note ? { note } : {}),
+      durationMs,
+      fault: request.fault?.id,
+      note,
     });
   }
 

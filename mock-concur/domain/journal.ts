@@ -13,38 +13,72 @@ export interface JournalEntry {
   note?: string;
 }
 
-/** A ring buffer of the most recent requests, oldest dropped first. */
+/** What the request pipeline hands over: the clock as a number, formatted only when read. */
+export interface JournalRecord {
+  atMs: number;
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+  fault: string | undefined;
+  note: string | undefined;
+}
+
+/**
+ * A ring buffer of the most recent requests, oldest dropped first. Adding stores the record as
+ * given (O(1), no formatting: it runs on every request); `list()` builds the public entries.
+ */
 export class Journal {
-  private readonly entries: JournalEntry[] = [];
+  private readonly records: (JournalRecord & { seq: number })[] = [];
   private seq = 0;
 
   constructor(private readonly capacity: number) {}
 
-  add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { seq: ++this.seq, ...entry };
-    if (this.capacity === 0) return full;
-    // A ring: the slot of the oldest entry is reused, so adding is O(1) on the hot path.
-    this.entries[(full.seq - 1) % this.capacity] = full;
-    return full;
+  add(record: JournalRecord): number {
+    const seq = ++this.seq;
+    if (this.capacity === 0) return seq;
+    (record as JournalRecord & { seq: number }).seq = seq;
+    // A ring: the slot of the oldest entry is reused.
+    this.records[(seq - 1) % this.capacity] = record as JournalRecord & { seq: number };
+    return seq;
   }
 
   /** Entries after `since` (a seq), oldest first, at most `limit`. */
   list(since = 0, limit = this.capacity): JournalEntry[] {
-    const out = this.entries.filter((e) => e.seq > since).sort((a, b) => a.seq - b.seq);
-    return out.slice(Math.max(0, out.length - limit));
+    const out = this.records.filter((r) => r.seq > since).sort((a, b) => a.seq - b.seq);
+    return out.slice(Math.max(0, out.length - limit)).map(toEntry);
   }
 
   clear(): void {
-    this.entries.length = 0;
+    this.records.length = 0;
   }
 }
 
+function toEntry(r: JournalRecord & { seq: number }): JournalEntry {
+  const entry: JournalEntry = {
+    seq: r.seq,
+    at: new Date(r.atMs).toISOString(),
+    method: r.method,
+    url: r.url,
+    status: r.status,
+    durationMs: Math.round(r.durationMs * 100) / 100,
+  };
+  if (r.fault !== undefined) entry.fault = r.fault;
+  if (r.note !== undefined && r.note !== '') entry.note = r.note;
+  return entry;
+}
+
 const SECRET_PARAMS = new Set(['code', 'client_secret', 'refresh_token', 'token', 'password', 'access_token']);
+
+const SECRET_PAIRS = /([?&])(code|client_secret|refresh_token|token|password|access_token)=[^&]*/gi;
 
 /** The URL with every secret-bearing query value replaced, for the journal and the logs. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
+  // Names without escapes (every real client's) take one regex pass; an escaped name
+  // (`c%6Fde=`) goes through the decoding path so it is redacted too.
+  if (!url.includes('%', q)) return url.slice(0, q) + url.slice(q).replace(SECRET_PAIRS, '$1$2=REDACTED');
   const params = url
     .slice(q + 1)
     .split('&')

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concurDateTime, usTokenDate } from '../../../mock-concur/wire/dates.js';
 import { responseFormat } from '../../../mock-concur/wire/negotiate.js';
@@ -56,5 +57,23 @@ describe('XML', () => {
 describe('redaction', () => {
   it('hides every secret-bearing query value, whatever its case or encoding', () => {
     expect(redactUrl('/x?code=0_a&client_id=k&Client_Secret=s&refresh%5Ftoken=r&token=t&limit=5')).toBe('/x?code=REDACTED&client_id=k&Client_Secret=REDACTED&refresh%5Ftoken=REDACTED&token=REDACTED&limit=5');
+  });
+
+  it('redacts exactly the secret-bearing parameters, whatever their case or position', () => {
+    const secretNames = ['code', 'client_secret', 'refresh_token', 'token', 'password', 'access_token'];
+    const name = fc.oneof(
+      fc.constantFrom(...secretNames).chain((n) => fc.array(fc.boolean(), { minLength: n.length, maxLength: n.length }).map((up) => [...n].map((c, i) => (up[i] ? c.toUpperCase() : c)).join(''))),
+      fc.constantFrom('client_id', 'limit', 'offset', 'codes', 'xtoken', 'token_', 'user', ''),
+    );
+    const value = fc.stringMatching(/^[A-Za-z0-9_.~=-]{0,12}$/);
+    const pair = fc.tuple(name, fc.boolean(), value);
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 8 }), (pairs) => {
+        const query = pairs.map(([n, withValue, v]) => (withValue ? `${n}=${v}` : n)).join('&');
+        const expected = pairs.map(([n, withValue, v]) => (!withValue ? n : secretNames.includes(n.toLowerCase()) ? `${n}=REDACTED` : `${n}=${v}`)).join('&');
+        expect(redactUrl(`/net2/oauth2/getaccesstoken.ashx?${query}`)).toBe(`/net2/oauth2/getaccesstoken.ashx?${expected}`);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
