@@ -25,7 +25,8 @@ export function accessTokenEntity(body: AccessTokenBody, spelling: TokenElementS
     ['Refresh_Token', body.refreshToken],
   ];
   return {
-    json: () => JSON.stringify({ Access_Token: Object.fromEntries(fields) }),
+    // An object literal, not Object.fromEntries(fields): this runs on every token response.
+    json: () => JSON.stringify({ Access_Token: { [instance]: body.instanceUrl, Token: body.token, [expiration]: fields[2]![1], Refresh_Token: body.refreshToken } }),
     xml: () => xmlDocument('Access_Token', fields),
   };
 }
