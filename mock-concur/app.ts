@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import './fastify-types.js';
 import { MockState } from './domain/mock-state.js';
@@ -69,6 +69,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
     if (!rule) return done();
     request.fault = rule;
+    if (rule.malformedBody) malformSuccessfulBodies(reply);
     const act = () => {
       if (rule.reset) {
         journal(request, 0, 'connection reset');
@@ -84,12 +85,6 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     };
     if (rule.latencyMs > 0) void sleep(rule.latencyMs).then(act);
     else act();
-  });
-
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.fault?.malformedBody || reply.statusCode >= 400 || typeof payload !== 'string' || payload.length === 0) return done(null, payload);
-    // Cut the body mid-element and add junk: neither XML nor JSON parsers accept it.
-    done(null, payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated');
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -127,6 +122,17 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));
   await app.register(controlRoutes);
   return app;
+}
+
+/**
+ * A malformed-body fault cuts the successful body mid-element and adds junk, so neither XML
+ * nor JSON parsers accept it. Only a faulted reply's `send` is wrapped: an `onSend` hook
+ * would cost every request a hook run.
+ */
+function malformSuccessfulBodies(reply: FastifyReply): void {
+  const send = reply.send.bind(reply);
+  reply.send = (payload?: unknown) =>
+    send(reply.statusCode < 400 && typeof payload === 'string' && payload.length > 0 ? payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated' : payload);
 }
 
 function isControl(request: FastifyRequest): boolean {

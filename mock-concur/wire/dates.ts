@@ -5,6 +5,17 @@ export function concurDateTime(ms: number): string {
 
 /** `3/30/2013 2:19:10 PM`: the US-style UTC date of `Access_Token/Expiration_date`. */
 export function usTokenDate(ms: number): string {
+  // Every token answered within one second carries the same text: format it once.
+  const second = Math.floor(ms / 1000);
+  if (second === lastUsSecond) return lastUsText;
+  lastUsSecond = second;
+  return (lastUsText = formatUsDate(ms));
+}
+
+let lastUsSecond = Number.NaN;
+let lastUsText = '';
+
+function formatUsDate(ms: number): string {
   const d = new Date(ms);
   const h = d.getUTCHours();
   const hour12 = h % 12 === 0 ? 12 : h % 12;

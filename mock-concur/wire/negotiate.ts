@@ -7,6 +7,19 @@ export type WireFormat = 'xml' | 'json';
  */
 export function responseFormat(accept: string | undefined): WireFormat {
   if (!accept) return 'xml';
+  // Clients send the same few Accept headers over and over: parse each once.
+  const known = formatsByAccept.get(accept);
+  if (known) return known;
+  const format = parseAccept(accept);
+  if (formatsByAccept.size >= ACCEPT_CACHE_SIZE) formatsByAccept.clear();
+  formatsByAccept.set(accept, format);
+  return format;
+}
+
+const ACCEPT_CACHE_SIZE = 256;
+const formatsByAccept = new Map<string, WireFormat>();
+
+function parseAccept(accept: string): WireFormat {
   let json = -1;
   let xml = -1;
   for (const part of accept.split(',')) {
