@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { errors } from '../wire/errors.js';
 import { concurDateTime } from '../wire/dates.js';
 import { integerParam } from '../wire/params.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -18,6 +19,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function controlRoutes(app: FastifyInstance): Promise<void> {
   const { mock } = app;
+  // Every path registered below answers 405 with `Allow` for the methods it lacks.
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) if (m !== 'HEAD') methods.add(m);
+    methodsByPath.set(route.url, methods);
+  });
+
   const clockBody = () => ({ now: iso(mock.clock.now()), nowMs: mock.clock.now(), mode: mock.clock.mode, offsetSeconds: mock.clock.offsetMs() / 1000 });
 
   app.get('/_mock/health', async () => ({
@@ -250,6 +259,11 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
   app.post('/_mock/reset', async () => {
     mock.reset();
     return { status: 'reset', connectionRequests: mock.world.queue.counts(mock.clock.now()) };
+  });
+
+  // Fastify builds routes in `after` callbacks; this one runs once the hook above has seen them.
+  app.after(() => {
+    for (const [url, methods] of [...methodsByPath]) methodNotAllowed(app, url, [...methods]);
   });
 
   function tokenState(body: { consumerKey: string; loginId: string; ageSeconds?: number }) {

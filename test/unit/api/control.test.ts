@@ -16,6 +16,21 @@ describe('control API', () => {
     expect(body.connectionRequests).toEqual({ Pending: 12, Processing: 0, Retry: 0, Connected: 0, Failed: 0 });
   });
 
+  it.each([
+    ['DELETE', '/_mock/health', 'GET'],
+    ['GET', '/_mock/clock/advance', 'POST'],
+    ['PUT', '/_mock/users', 'GET, POST'],
+    ['POST', '/_mock/connection-requests/abc', 'GET'],
+    ['PATCH', '/_mock/faults', 'GET, POST, DELETE'],
+    ['GET', '/_mock/reset', 'POST'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, url, allow) => {
+    const res = await app.inject({ method: method as 'GET', url });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.headers['content-type']).toMatch(/json/);
+    expect(concurError(res).Message).toMatch(/does not support http method/i);
+  });
+
   it('moves a manual clock forward and never backward', async () => {
     expect((await json<{ now: string; mode: string }>(app, { url: '/_mock/clock' })).body).toMatchObject({ now: new Date(T0).toISOString(), mode: 'manual' });
     const moved = await json<{ now: string; offsetSeconds: number }>(app, { method: 'POST', url: '/_mock/clock/advance', payload: { seconds: 900 } });
