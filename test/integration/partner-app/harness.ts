@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { buildPartnerApp } from '../../../client/partner-app/app.js';
+import type { PartnerAppInput } from '../../../client/partner-app/options.js';
+import { startMockConcur, type StartedMockConcur } from '../../../mock-concur/testing.js';
+
+export const DEMO_KEY = 'demo-consumer-key';
+export const TRAVELER = 'traveler@demo.example';
+export const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
+
+export interface Pair {
+  mock: StartedMockConcur;
+  partner: FastifyInstance;
+  /** The partner app's base URL. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A real mock on a manual clock and the partner app over HTTP, both on free loopback ports. */
+export async function startPair(input: PartnerAppInput = {}): Promise<Pair> {
+  const mock = await startMockConcur({ clockStartMs: T0, logLevel: 'silent' });
+  const partner = await buildPartnerApp({ concurBaseUrl: mock.url, logLevel: 'silent', now: () => mock.clock.now(), ...input });
+  await partner.listen({ host: '127.0.0.1', port: 0 });
+  const address = partner.server.address();
+  if (!address || typeof address === 'string') throw new Error('partner app did not bind a TCP port');
+  return {
+    mock,
+    partner,
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await partner.close();
+      await mock.close();
+    },
+  };
+}
+
+/** A request token as the App Center's Connect would hand it to the browser. */
+export async function requestToken(mock: StartedMockConcur, loginId = TRAVELER, consumerKey = DEMO_KEY): Promise<string> {
+  const res = await fetch(`${mock.url}/_mock/request-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consumerKey, loginId }) });
+  if (res.status !== 201) throw new Error(`request-tokens answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { code: string }).code;
+}
+
+export interface MockToken {
+  token: string;
+  consumerKey: string;
+  loginId: string;
+  state: 'active' | 'expired' | 'revoked';
+}
+
+export async function mockTokens(mock: StartedMockConcur): Promise<MockToken[]> {
+  return (await (await fetch(`${mock.url}/_mock/tokens`)).json()) as MockToken[];
+}
