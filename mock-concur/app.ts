@@ -5,6 +5,7 @@ import './fastify-types.js';
 import { MockState } from './domain/mock-state.js';
 import { redactUrl } from './domain/journal.js';
 import { resolveOptions, type MockConcurInput } from './options.js';
+import { holdRepliesUntilDurable } from './persistence/durable-replies.js';
 import { connectionRequestRoutes } from './routes/connection-requests.js';
 import { controlRoutes } from './routes/control.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
@@ -86,6 +87,9 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     if (rule.latencyMs > 0) void sleep(rule.latencyMs).then(act);
     else act();
   });
+
+  // With a state dir, no answer leaves before the changes it could show are on disk.
+  if (app.mock.persistence) holdRepliesUntilDurable(app, app.mock.persistence);
 
   app.addHook('onResponse', (request, reply, done) => {
     if (!isControl(request)) journal(request, reply.statusCode, request.journalNote, reply.elapsedTime);

@@ -24,6 +24,13 @@ export interface MockConcurOptions {
   bodyLimit: number;
   /** How many requests `/_mock/journal` remembers. */
   journalSize: number;
+  /**
+   * A directory where the mock keeps its state (users, apps, tokens, the queue, the clock):
+   * every acknowledged change survives a restart and a kill -9. Absent: state lives in memory.
+   */
+  stateDir?: string;
+  /** With `stateDir`: fold the change log into a new snapshot once it is this large (and larger than the snapshot). */
+  stateCompactAfterBytes: number;
   /** Fastify log level; `silent` for tests. Secrets are redacted from every log line. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -47,6 +54,7 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   }),
   bodyLimit: 64 * 1024,
   journalSize: 1000,
+  stateCompactAfterBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
 });
 
@@ -64,10 +72,12 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   wholeAtLeast('accessTokenTtlMs', options.accessTokenTtlMs, 1);
   wholeAtLeast('bodyLimit', options.bodyLimit, 64);
   wholeAtLeast('journalSize', options.journalSize, 0);
+  wholeAtLeast('stateCompactAfterBytes', options.stateCompactAfterBytes, 0);
   for (const [name, value] of Object.entries(options.queue)) wholeAtLeast(`queue.${name}`, value, name.startsWith('max') ? 0 : 1);
   if (typeof options.clock === 'string' && options.clock !== 'system' && options.clock !== 'manual') throw new RangeError(`mock-concur option clock must be 'system' or 'manual', got ${String(options.clock)}`);
   if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new RangeError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
   if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new RangeError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
+  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new RangeError('mock-concur option stateDir must be a directory path');
   if (options.publicUrl !== undefined) {
     let url: URL;
     try {

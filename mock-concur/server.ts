@@ -16,6 +16,8 @@ const USAGE = `Usage: npm start -- [options]
   --reusable-request-tokens   let a request token be exchanged more than once within its life
   --token-spelling documented|alternate   Instance_Url/Expiration_date or Instance_URL/Expiration_Date
   --public-url URL            base URL written into URIs and Instance_Url
+  --state-dir DIR             keep the state in DIR: every acknowledged change survives a
+                              restart and a kill -9 (env STATE_DIR; default: in memory only)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
   -h, --help                  this text`;
 
@@ -44,6 +46,7 @@ try {
       'reusable-request-tokens': { type: 'boolean' },
       'token-spelling': { type: 'string' },
       'public-url': { type: 'string' },
+      'state-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -73,10 +76,14 @@ const input: MockConcurInput = {
   singleUseRequestTokens: args['reusable-request-tokens'] ? false : undefined,
   tokenElementSpelling: args['token-spelling'] as MockConcurInput['tokenElementSpelling'],
   publicUrl: args['public-url'],
+  // An empty STATE_DIR (a compose file's default) means in memory, like an empty HOST.
+  stateDir: args['state-dir'] || process.env.STATE_DIR || undefined,
+  // A tuning knob, not a flag: how large the change log grows before it is folded into a snapshot.
+  stateCompactAfterBytes: wholeNumber('STATE_COMPACT_AFTER_BYTES', process.env.STATE_COMPACT_AFTER_BYTES || undefined),
   logLevel: (args['log-level'] ?? process.env.LOG_LEVEL ?? 'info') as MockConcurInput['logLevel'],
 };
 
-let app;
+let app: Awaited<ReturnType<typeof buildMockConcur>>;
 try {
   app = await buildMockConcur(input);
 } catch (error) {
@@ -106,7 +113,14 @@ console.log(`mock-concur listening on ${url}
   Pending requests       ${counts.Pending} (seed ${app.mock.options.seed}, queue mode ${app.mock.options.queueMode}, clock ${app.mock.clock.mode})
 
   Health                 ${url}/_mock/health
-`);
+${stateLine()}`);
+
+function stateLine(): string {
+  const state = app.mock.persistence?.summary;
+  if (!state) return '  State                  in memory (--state-dir DIR to keep it)\n';
+  const loaded = state.loadedGeneration === null ? 'new: seeded the demo data' : `loaded ${state.entities} records${state.repaired === 'torn-tail' ? ', dropped a write cut short by a crash' : state.repaired ? ', set a damaged log aside' : ''}`;
+  return `  State                  ${state.dir} (${loaded})\n`;
+}
 
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,3 +1,4 @@
+import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 import type { ConcurUser } from './directory.js';
 import { OrderedIndex, type TimeKey } from './ordered-index.js';
 import { newId } from './secrets.js';
@@ -99,6 +100,7 @@ export class ConnectionRequestQueue {
   constructor(
     private readonly policy: QueuePolicy,
     private readonly tokens: TokenService,
+    private readonly recorder: ChangeRecorder = UNRECORDED,
   ) {}
 
   get mode(): QueueMode {
@@ -245,7 +247,25 @@ export class ConnectionRequestQueue {
     q.failed.delete(id);
     if (this.openByUser.get(openKey(appKey, record.user.loginId)) === id) this.openByUser.delete(openKey(appKey, record.user.loginId));
     this.records.delete(id);
+    this.recorder.connectionRequestRemoved(id);
     return true;
+  }
+
+  /** Every request, for a `--state-dir` snapshot. */
+  allRecords(): IterableIterator<ConnectionRequestRecord> {
+    return this.records.values();
+  }
+
+  /** Puts back a request read from `--state-dir` (unrecorded), into the indexes its fields say. */
+  restore(record: ConnectionRequestRecord): void {
+    this.records.set(record.id, record);
+    const q = this.appQueue(record.appKey);
+    if (record.queueKey) q.queue.insert(record.queueKey, record.id);
+    if (record.handout) q.leases.insert(record.handout.leaseKey, record.id);
+    if (record.outcome) (record.outcome === 'Connected' ? q.connected : q.failed).add(record.id);
+    else this.openByUser.set(openKey(record.appKey, record.user.loginId), record.id);
+    this.seq = Math.max(this.seq, record.queueKey?.[1] ?? 0, record.handout?.leaseKey[1] ?? 0);
+    this.revisionCount++;
   }
 
   /** Counts per display status for one app (or all): the console's and health's summary. */
@@ -287,8 +307,8 @@ export class ConnectionRequestQueue {
     const q = this.queues.get(appKey);
     if (!q) return undefined;
     for (let next = q.leases.first(); next && next.key[0] <= now; next = q.leases.first()) {
-      this.revisionCount++;
       const record = this.records.get(next.id)!;
+      this.changed(record);
       q.leases.remove(next.key);
       const leaseEnd = next.key[0];
       record.handout = null;
@@ -311,7 +331,7 @@ export class ConnectionRequestQueue {
     if (!record.handout || record.handout.tokenExpiresAt <= now) {
       // Request tokens are minted on GET; a peeked request whose token ran out gets a fresh
       // one, but its lease keeps running from the first hand-out.
-      this.revisionCount++;
+      this.changed(record);
       const { token, expiresAt } = this.tokens.issueRequestToken(record.appKey, record.user.loginId, now, record.id);
       const leaseKey: TimeKey = record.handout?.leaseKey ?? [now + this.policy.leaseMs, ++this.seq];
       if (!record.handout) q.leases.insert(leaseKey, record.id);
@@ -325,19 +345,25 @@ export class ConnectionRequestQueue {
     return { ...this.view(record, now), status: 'Pending' };
   }
 
+  /** Every change to a request passes here: the page cache sees a new revision, the recorder the record. */
+  private changed(record: ConnectionRequestRecord): void {
+    this.revisionCount++;
+    this.recorder.connectionRequest(record);
+  }
+
   private enqueue(record: ConnectionRequestRecord, availableAt: number): void {
     this.place(this.appQueue(record.appKey), record, [availableAt, ++this.seq]);
   }
 
   private place(q: AppQueue, record: ConnectionRequestRecord, key: TimeKey): void {
-    this.revisionCount++;
+    this.changed(record);
     record.queueKey = key;
     q.queue.insert(key, record.id);
   }
 
   /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
   private dequeue(q: AppQueue, record: ConnectionRequestRecord, endHandout = true): void {
-    this.revisionCount++;
+    this.changed(record);
     if (record.queueKey) q.queue.remove(record.queueKey);
     record.queueKey = null;
     if (endHandout && record.handout) {
@@ -347,7 +373,7 @@ export class ConnectionRequestQueue {
   }
 
   private finish(q: AppQueue, record: ConnectionRequestRecord, outcome: 'Connected' | 'Failed'): void {
-    this.revisionCount++;
+    this.changed(record);
     record.outcome = outcome;
     (outcome === 'Connected' ? q.connected : q.failed).add(record.id);
     this.openByUser.delete(openKey(record.appKey, record.user.loginId));

@@ -1,5 +1,6 @@
 import { digest, matchesDigest, newId } from './secrets.js';
 import type { Role } from './roles.js';
+import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 
 /** A partner application registered with Concur (the App Center listing and its OAuth client). */
 export interface PartnerApp {
@@ -54,6 +55,8 @@ export class Directory {
   private readonly apps = new Map<string, PartnerApp>();
   private readonly users = new Map<string, ConcurUser>();
 
+  constructor(private readonly recorder: ChangeRecorder = UNRECORDED) {}
+
   addApp(input: NewApp): PartnerApp {
     if (this.apps.has(input.consumerKey)) throw new DuplicateError(`an app with consumer key ${input.consumerKey} already exists`);
     const app: PartnerApp = {
@@ -65,6 +68,7 @@ export class Directory {
       secretDigest: digest(input.consumerSecret),
     };
     this.apps.set(app.consumerKey, app);
+    this.recorder.app(app);
     return app;
   }
 
@@ -85,7 +89,17 @@ export class Directory {
       passwordDigest: digest(input.password),
     };
     this.users.set(key, user);
+    this.recorder.user(user);
     return user;
+  }
+
+  /** Puts back an app or user read from `--state-dir`, unrecorded. */
+  restoreApp(app: PartnerApp): void {
+    this.apps.set(app.consumerKey, app);
+  }
+
+  restoreUser(user: ConcurUser): void {
+    this.users.set(user.loginId.toLowerCase(), user);
   }
 
   app(consumerKey: string): PartnerApp | undefined {

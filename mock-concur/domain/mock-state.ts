@@ -4,6 +4,8 @@ import { FaultRules } from './faults.js';
 import { Journal } from './journal.js';
 import { createWorld, type World } from './world.js';
 import type { MockConcurOptions } from '../options.js';
+import { recordedClock } from '../persistence/recorded-clock.js';
+import { StateStore } from '../persistence/state-store.js';
 
 /**
  * The mock's whole state behind one object that routes read on every request, so a reset
@@ -13,12 +15,19 @@ export class MockState {
   readonly clock: Clock;
   readonly faults = new FaultRules();
   readonly journal: Journal;
+  /** With `stateDir`: where every change is saved before the response that shows it. */
+  readonly persistence: StateStore | null;
   private current: World;
 
   constructor(readonly options: MockConcurOptions) {
-    this.clock = typeof options.clock === 'string' ? createClock(options.clock, options.clockStartMs) : options.clock;
+    const store = options.stateDir === undefined ? null : StateStore.open(options.stateDir, { queueMode: options.queueMode, compactAfterBytes: options.stateCompactAfterBytes });
+    this.persistence = store;
+    const clock = typeof options.clock === 'string' ? createClock(options.clock, options.clockStartMs) : options.clock;
+    store?.restoreClock(clock);
+    this.clock = store ? recordedClock(clock, () => store.clockChanged()) : clock;
     this.journal = new Journal(options.journalSize);
-    this.current = this.seededWorld();
+    this.current = store?.restoreWorld(this.emptyWorld()) ?? this.seededWorld();
+    store?.start(() => this.current, this.clock);
   }
 
   get world(): World {
@@ -28,17 +37,24 @@ export class MockState {
   /** Back to the seeded demo data; fault rules and the journal are cleared too. */
   reset(): void {
     this.current = this.seededWorld();
+    this.persistence?.rewrite();
     this.faults.clear();
     this.journal.clear();
   }
 
   private seededWorld(): World {
     const o = this.options;
-    const world = createWorld(
-      { requestTokenTtlMs: o.requestTokenTtlMs, accessTokenTtlMs: o.accessTokenTtlMs, singleUseRequestTokens: o.singleUseRequestTokens },
-      { mode: o.queueMode, ...o.queue },
-    );
+    const world = this.emptyWorld();
     seedDemoData(world, o.seed, o.demoTravelers, this.clock.now());
     return world;
+  }
+
+  private emptyWorld(): World {
+    const o = this.options;
+    return createWorld(
+      { requestTokenTtlMs: o.requestTokenTtlMs, accessTokenTtlMs: o.accessTokenTtlMs, singleUseRequestTokens: o.singleUseRequestTokens },
+      { mode: o.queueMode, ...o.queue },
+      this.persistence?.recorder,
+    );
   }
 }

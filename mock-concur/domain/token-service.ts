@@ -1,3 +1,4 @@
+import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 import { digest, mask, newAccessToken, newRefreshToken, newRequestToken } from './secrets.js';
 
 export const MINUTE_MS = 60_000;
@@ -17,7 +18,7 @@ export interface TokenPolicy {
   singleUseRequestTokens: boolean;
 }
 
-interface RequestTokenRecord {
+export interface RequestTokenRecord {
   readonly appKey: string;
   readonly loginId: string;
   readonly issuedAt: number;
@@ -37,7 +38,7 @@ export interface AccessTokenRecord {
   revokedAt: number | null;
 }
 
-interface RefreshTokenRecord {
+export interface RefreshTokenRecord {
   readonly appKey: string;
   readonly loginId: string;
   revokedAt: number | null;
@@ -68,7 +69,10 @@ export class TokenService {
   /** app + user → digests of their access tokens, for "revoke all of this user's tokens". */
   private readonly grants = new Map<string, Set<string>>();
 
-  constructor(private readonly policy: TokenPolicy) {}
+  constructor(
+    private readonly policy: TokenPolicy,
+    private readonly recorder: ChangeRecorder = UNRECORDED,
+  ) {}
 
   get requestTokenTtlMs(): number {
     return this.policy.requestTokenTtlMs;
@@ -77,18 +81,23 @@ export class TokenService {
   issueRequestToken(appKey: string, loginId: string, now: number, connectionRequestId: string | null = null): { token: string; expiresAt: number } {
     const token = newRequestToken();
     const expiresAt = now + this.policy.requestTokenTtlMs;
-    this.requestTokens.set(digest(token), { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null });
+    const tokenDigest = digest(token);
+    const record: RequestTokenRecord = { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null };
+    this.requestTokens.set(tokenDigest, record);
+    this.recorder.requestToken(tokenDigest, record);
     return { token, expiresAt };
   }
 
   /** The request token (`code`) for an access token, for the app it was issued to. */
   exchangeRequestToken(code: string, appKey: string, now: number): Result<IssuedAccessToken, ExchangeFailure> {
-    const record = this.requestTokens.get(digest(code));
+    const codeDigest = digest(code);
+    const record = this.requestTokens.get(codeDigest);
     if (!record) return { ok: false, reason: 'unknown' };
     if (record.appKey !== appKey) return { ok: false, reason: 'other-app' };
     if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
     if (record.usedAt !== null && this.policy.singleUseRequestTokens) return { ok: false, reason: 'used' };
     record.usedAt = now;
+    this.recorder.requestToken(codeDigest, record);
     return { ok: true, value: this.issueAccessToken(appKey, record.loginId, now, 'request-token') };
   }
 
@@ -105,7 +114,9 @@ export class TokenService {
   issueAccessToken(appKey: string, loginId: string, now: number, origin: TokenOrigin, lifetimeMs = this.policy.accessTokenTtlMs): IssuedAccessToken {
     const refreshToken = newRefreshToken();
     const refreshDigest = digest(refreshToken);
-    this.refreshTokens.set(refreshDigest, { appKey, loginId, revokedAt: null });
+    const refresh: RefreshTokenRecord = { appKey, loginId, revokedAt: null };
+    this.refreshTokens.set(refreshDigest, refresh);
+    this.recorder.refreshToken(refreshDigest, refresh);
     return this.mintAccess(appKey, loginId, now, origin, refreshToken, refreshDigest, lifetimeMs);
   }
 
@@ -122,11 +133,10 @@ export class TokenService {
    * whether a live token was revoked; a token of another app is left alone.
    */
   revoke(token: string, appKey: string, now: number): boolean {
-    const record = this.accessTokens.get(digest(token));
+    const tokenDigest = digest(token);
+    const record = this.accessTokens.get(tokenDigest);
     if (!record || record.appKey !== appKey || record.revokedAt !== null) return false;
-    record.revokedAt = now;
-    const refresh = this.refreshTokens.get(record.refreshDigest);
-    if (refresh && refresh.revokedAt === null) refresh.revokedAt = now;
+    this.revokeRecord(tokenDigest, record, now);
     return true;
   }
 
@@ -136,9 +146,7 @@ export class TokenService {
     for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
       const record = this.accessTokens.get(d);
       if (!record || record.revokedAt !== null) continue;
-      record.revokedAt = now;
-      const refresh = this.refreshTokens.get(record.refreshDigest);
-      if (refresh && refresh.revokedAt === null) refresh.revokedAt = now;
+      this.revokeRecord(d, record, now);
       count++;
     }
     return count;
@@ -147,6 +155,44 @@ export class TokenService {
   /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
   listAccessTokens(): AccessTokenRecord[] {
     return [...this.accessTokens.values()].reverse();
+  }
+
+  /** Every record by digest, for a `--state-dir` snapshot. */
+  *records(): Generator<['request', string, RequestTokenRecord] | ['access', string, AccessTokenRecord] | ['refresh', string, RefreshTokenRecord]> {
+    for (const [d, r] of this.requestTokens) yield ['request', d, r];
+    for (const [d, r] of this.accessTokens) yield ['access', d, r];
+    for (const [d, r] of this.refreshTokens) yield ['refresh', d, r];
+  }
+
+  /** Puts back records read from `--state-dir`, unrecorded. */
+  restoreRequestToken(tokenDigest: string, record: RequestTokenRecord): void {
+    this.requestTokens.set(tokenDigest, record);
+  }
+
+  restoreRefreshToken(refreshDigest: string, record: RefreshTokenRecord): void {
+    this.refreshTokens.set(refreshDigest, record);
+  }
+
+  restoreAccessToken(tokenDigest: string, record: AccessTokenRecord): void {
+    this.accessTokens.set(tokenDigest, record);
+    this.grant(tokenDigest, record);
+  }
+
+  private revokeRecord(tokenDigest: string, record: AccessTokenRecord, now: number): void {
+    record.revokedAt = now;
+    this.recorder.accessToken(tokenDigest, record);
+    const refresh = this.refreshTokens.get(record.refreshDigest);
+    if (refresh && refresh.revokedAt === null) {
+      refresh.revokedAt = now;
+      this.recorder.refreshToken(record.refreshDigest, refresh);
+    }
+  }
+
+  private grant(tokenDigest: string, record: AccessTokenRecord): void {
+    const key = grantKey(record.appKey, record.loginId);
+    let set = this.grants.get(key);
+    if (!set) this.grants.set(key, (set = new Set()));
+    set.add(tokenDigest);
   }
 
   private mintAccess(appKey: string, loginId: string, now: number, origin: TokenOrigin, refreshToken: string, refreshDigest: string, lifetimeMs = this.policy.accessTokenTtlMs): IssuedAccessToken {
@@ -163,10 +209,8 @@ export class TokenService {
       revokedAt: null,
     };
     this.accessTokens.set(tokenDigest, record);
-    const key = grantKey(appKey, loginId);
-    let set = this.grants.get(key);
-    if (!set) this.grants.set(key, (set = new Set()));
-    set.add(tokenDigest);
+    this.grant(tokenDigest, record);
+    this.recorder.accessToken(tokenDigest, record);
     return { token, refreshToken, expiresAt: record.expiresAt, record };
   }
 }

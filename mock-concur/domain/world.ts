@@ -1,3 +1,4 @@
+import type { ChangeRecorder } from './change-recorder.js';
 import { ConnectionRequestQueue, type QueuePolicy } from './connection-requests.js';
 import { Directory } from './directory.js';
 import { TokenService, type TokenPolicy } from './token-service.js';
@@ -9,8 +10,9 @@ export interface World {
   readonly queue: ConnectionRequestQueue;
 }
 
-export function createWorld(tokenPolicy: TokenPolicy, queuePolicy: QueuePolicy): World {
-  const directory = new Directory();
-  const tokens = new TokenService(tokenPolicy);
-  return { directory, tokens, queue: new ConnectionRequestQueue(queuePolicy, tokens) };
+/** `recorder` hears of every change (`--state-dir` persistence); none by default. */
+export function createWorld(tokenPolicy: TokenPolicy, queuePolicy: QueuePolicy, recorder?: ChangeRecorder): World {
+  const directory = new Directory(recorder);
+  const tokens = new TokenService(tokenPolicy, recorder);
+  return { directory, tokens, queue: new ConnectionRequestQueue(queuePolicy, tokens, recorder) };
 }

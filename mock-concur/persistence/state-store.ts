@@ -1,0 +1,383 @@
+import { closeSync, fdatasync, mkdirSync, openSync, renameSync, rmSync, write } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Clock } from '../domain/clock.js';
+import type { QueueMode } from '../domain/connection-requests.js';
+import type { World } from '../domain/world.js';
+import { DirtySet } from './dirty-set.js';
+import {
+  decodeApp,
+  decodeConnectionRequest,
+  decodeUser,
+  ENTITY_KINDS,
+  isEntityKind,
+  type Change,
+  type ClockState,
+  type EntityKind,
+  type StoredAccessToken,
+  type StoredApp,
+  type StoredConnectionRequest,
+  type StoredRefreshToken,
+  type StoredRequestToken,
+  type StoredUser,
+} from './entity-codec.js';
+import { readFramedFile } from './framed-file-reader.js';
+import { frame } from './framing.js';
+import { snapshotLines } from './snapshot.js';
+import { changesName, fsyncDir, listStateDir, snapshotName, writeFileDurably, writeFileDurablySync } from './state-files.js';
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+
+export const STATE_FORMAT = 'mock-concur-state';
+export const STATE_VERSION = 1;
+/** Lines of a change batch hold at most this many records (a batch of a million stays writable). */
+const CHANGES_PER_LINE = 500;
+
+export interface StateStoreSettings {
+  /** The queue mode is part of the state's meaning: a dir written in one mode refuses the other. */
+  queueMode: QueueMode;
+  /** Start a new snapshot once the change log is this large and larger than the snapshot. */
+  compactAfterBytes?: number;
+  /** Where to say that a damaged file was set aside; stderr by default. */
+  warn?: (message: string) => void;
+}
+
+/** What opening the dir found, for the startup banner and tests. */
+export interface StateDirSummary {
+  readonly dir: string;
+  /** The generation loaded, or null for an empty dir (the demo data is seeded). */
+  readonly loadedGeneration: number | null;
+  readonly entities: number;
+  /** Committed change batches replayed on top of the snapshot. */
+  readonly batchesReplayed: number;
+  /** A torn last batch (a crash mid-write) that was dropped, or a damaged log set aside. */
+  readonly repaired: 'torn-tail' | 'corrupt-log' | null;
+}
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+type Entities = Map<EntityKind, Map<string, unknown>>;
+
+/**
+ * `--state-dir`: every change the domain reports is appended to a log and forced to disk
+ * (fdatasync) before any response that could show it is sent; writes are grouped, so
+ * concurrent requests share one fdatasync. The log is folded into a new snapshot at start,
+ * after a reset, and whenever it outgrows the snapshot.
+ */
+export class StateStore {
+  readonly recorder: DirtySet;
+  private readonly dir: string;
+  private readonly compactAfterBytes: number;
+  private readonly warn: (message: string) => void;
+  private readonly queueMode: QueueMode;
+  private generation = 0;
+  private loaded: Entities | null;
+  private logFd = -1;
+  private logBytes = 0;
+  private snapshotBytes = 0;
+  private durableCount = 0;
+  private waiters: Waiter[] = [];
+  private running: Promise<void> | null = null;
+  private scheduled = false;
+  private rewriteAll = false;
+  private failure: Error | null = null;
+  private world: () => World = () => {
+    throw new Error('state store not started');
+  };
+  private clock: Clock | null = null;
+  private summaryValue: StateDirSummary;
+
+  private constructor(dir: string, settings: StateStoreSettings) {
+    this.dir = resolve(dir);
+    this.compactAfterBytes = settings.compactAfterBytes ?? 16 * 1024 * 1024;
+    this.warn = settings.warn ?? ((message) => console.error(`mock-concur: ${message}`));
+    this.queueMode = settings.queueMode;
+    this.recorder = new DirtySet(() => this.schedule());
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const { entities, summary } = this.load();
+    this.loaded = entities;
+    this.summaryValue = summary;
+  }
+
+  /** Opens (creating if needed) and reads the state dir. Throws, naming the file, if it cannot be used. */
+  static open(dir: string, settings: StateStoreSettings): StateStore {
+    return new StateStore(dir, settings);
+  }
+
+  get summary(): StateDirSummary {
+    return this.summaryValue;
+  }
+
+  /** Sets a clock to the time the saved state had reached (system: its offset; manual: its time). */
+  restoreClock(clock: Clock): void {
+    const saved = this.loaded?.get('clock')?.get('clock') as ClockState | undefined;
+    if (!saved) return;
+    if (clock.mode === 'system') {
+      if (saved.offsetMs > clock.offsetMs()) clock.advance(saved.offsetMs - clock.offsetMs());
+    } else if (saved.nowMs > clock.now()) {
+      clock.advance(saved.nowMs - clock.now());
+    }
+  }
+
+  /** Fills an empty world with the saved state; null when the dir held none (seed it instead). */
+  restoreWorld(world: World): World | null {
+    const loaded = this.loaded;
+    if (!loaded || this.summaryValue.loadedGeneration === null) return null;
+    const each = <T>(kind: EntityKind, apply: (key: string, value: T) => void) => {
+      for (const [key, value] of loaded.get(kind) ?? []) apply(key, value as T);
+    };
+    each<StoredApp>('app', (_k, app) => world.directory.restoreApp(decodeApp(app)));
+    each<StoredUser>('user', (_k, user) => world.directory.restoreUser(decodeUser(user)));
+    each<StoredRequestToken>('requestToken', (d, record) => world.tokens.restoreRequestToken(d, record));
+    each<StoredRefreshToken>('refreshToken', (d, record) => world.tokens.restoreRefreshToken(d, record));
+    each<StoredAccessToken>('accessToken', (d, record) => world.tokens.restoreAccessToken(d, record));
+    each<StoredConnectionRequest>('connectionRequest', (id, stored) => {
+      const user = world.directory.user(stored.loginId);
+      if (user) world.queue.restore(decodeConnectionRequest(stored, user));
+      else this.warn(`state dir ${this.dir}: connection request ${id} names unknown user ${stored.loginId}; left out`);
+    });
+    return world;
+  }
+
+  /**
+   * Begins persisting: writes the current state as a new generation (so the log starts empty
+   * and the next start reads one snapshot) and removes older files. Synchronous: it runs once,
+   * before the mock listens.
+   */
+  start(world: () => World, clock: Clock): void {
+    this.world = world;
+    this.clock = clock;
+    this.loaded = null;
+    const next = this.generation + 1;
+    const lines = this.snapshot(next);
+    this.recorder.clear();
+    const logFd = openSync(join(this.dir, changesName(next)), 'a', 0o600);
+    const tmp = join(this.dir, `${snapshotName(next)}.tmp`);
+    this.snapshotBytes = writeFileDurablySync(tmp, lines);
+    renameSync(tmp, join(this.dir, snapshotName(next)));
+    fsyncDir(this.dir);
+    this.switchTo(next, logFd);
+    this.durableCount = this.recorder.count;
+  }
+
+  /** After a reset the world is new: the next write is a whole snapshot, not a batch of changes. */
+  rewrite(): void {
+    this.rewriteAll = true;
+    this.recorder.clear();
+    this.recorder.touch();
+  }
+
+  /** Records a clock change (the clock is not part of the world). */
+  clockChanged(): void {
+    const clock = this.clock;
+    if (clock) this.recorder.clock(() => ({ offsetMs: clock.offsetMs(), nowMs: clock.now() }));
+  }
+
+  /**
+   * Undefined when everything changed so far is on disk; otherwise a promise that resolves
+   * once it is (or rejects if it cannot be written). A response waits for it before it leaves.
+   */
+  whenDurable(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    const target = this.recorder.count;
+    if (target <= this.durableCount) return undefined;
+    return new Promise((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Writes what is pending and closes the log. */
+  async close(): Promise<void> {
+    await this.running;
+    if (this.recorder.count > this.durableCount && !this.failure) await this.flush();
+    if (this.logFd >= 0) closeSync(this.logFd);
+    this.logFd = -1;
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled || this.logFd < 0) return;
+    this.scheduled = true;
+    // After the current tick: every change the running handler makes joins one batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    this.running ??= this.flushLoop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.recorder.count > this.durableCount && !this.failure && this.logFd >= 0) {
+        // Read the target and the changes in the same tick: the batch holds at least everything counted.
+        const target = this.recorder.count;
+        if (this.rewriteAll || (this.logBytes > this.compactAfterBytes && this.logBytes > this.snapshotBytes)) await this.compact();
+        else await this.append(this.recorder.drain());
+        this.durableCount = target;
+        while (this.waiters.length > 0 && this.waiters[0]!.target <= target) this.waiters.shift()!.resolve();
+      }
+    } catch (error) {
+      this.failure = new Error(`could not save state to ${this.dir}: ${(error as Error).message}`);
+      this.warn(this.failure.message);
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+    }
+  }
+
+  /** One batch: lines of changes, the last one marked as the commit. A batch without its commit line is ignored on load. */
+  private async append(changes: Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    let text = '';
+    for (let i = 0; i < changes.length; i += CHANGES_PER_LINE) {
+      const last = i + CHANGES_PER_LINE >= changes.length;
+      text += frame(last ? { c: changes.slice(i, i + CHANGES_PER_LINE), commit: true } : { c: changes.slice(i, i + CHANGES_PER_LINE) });
+    }
+    const buffer = Buffer.from(text, 'utf8');
+    for (let offset = 0; offset < buffer.length; ) offset += (await writeAsync(this.logFd, buffer, offset, buffer.length - offset)).bytesWritten;
+    await fdatasyncAsync(this.logFd);
+    this.logBytes += buffer.length;
+  }
+
+  /** A new generation: the whole state at this instant, then an empty log. */
+  private async compact(): Promise<void> {
+    const next = this.generation + 1;
+    // Taken synchronously, before the first await: one consistent instant.
+    const lines = this.snapshot(next);
+    this.recorder.clear();
+    this.rewriteAll = false;
+    const logFd = openSync(join(this.dir, changesName(next)), 'a', 0o600);
+    try {
+      const tmp = join(this.dir, `${snapshotName(next)}.tmp`);
+      this.snapshotBytes = await writeFileDurably(tmp, lines);
+      renameSync(tmp, join(this.dir, snapshotName(next)));
+      fsyncDir(this.dir);
+    } catch (error) {
+      closeSync(logFd);
+      throw error;
+    }
+    this.switchTo(next, logFd);
+  }
+
+  private snapshot(generation: number): string[] {
+    const clock = this.clock;
+    const clockState = clock ? { offsetMs: clock.offsetMs(), nowMs: clock.now() } : null;
+    return snapshotLines(this.world(), clockState, { format: STATE_FORMAT, version: STATE_VERSION, generation, queueMode: this.queueMode });
+  }
+
+  /** Uses the new generation's log and deletes every older file. */
+  private switchTo(generation: number, logFd: number): void {
+    if (this.logFd >= 0) closeSync(this.logFd);
+    this.logFd = logFd;
+    this.logBytes = 0;
+    this.generation = generation;
+    for (const name of listStateDir(this.dir).owned) {
+      if (name !== snapshotName(generation) && name !== changesName(generation)) rmSync(join(this.dir, name), { force: true });
+    }
+  }
+
+  private load(): { entities: Entities; summary: StateDirSummary } {
+    const entities: Entities = new Map(ENTITY_KINDS.map((kind) => [kind, new Map<string, unknown>()]));
+    const listing = listStateDir(this.dir);
+    const empty = { entities, summary: { dir: this.dir, loadedGeneration: null, entities: 0, batchesReplayed: 0, repaired: null } };
+    if (listing.snapshots.length === 0) return empty;
+    for (const generation of listing.snapshots) {
+      const fresh: Entities = new Map(ENTITY_KINDS.map((kind) => [kind, new Map<string, unknown>()]));
+      const problem = this.readSnapshot(generation, fresh);
+      if (problem) {
+        this.warn(`state dir ${this.dir}: ${snapshotName(generation)} is unusable (${problem}); trying an older one`);
+        continue;
+      }
+      const { batches, repaired } = this.replayChanges(generation, fresh);
+      this.generation = generation;
+      let count = 0;
+      for (const map of fresh.values()) count += map.size;
+      return { entities: fresh, summary: { dir: this.dir, loadedGeneration: generation, entities: count, batchesReplayed: batches, repaired } };
+    }
+    // Snapshots exist but none is whole: only a damaged disk does that. Refuse rather than
+    // silently start from the demo data over someone's state.
+    throw new Error(`state dir ${this.dir} holds no complete snapshot (${listing.snapshots.map(snapshotName).join(', ')}); move them away to start from the demo data`);
+  }
+
+  /** Reads one snapshot into `into`; answers what is wrong with it, or null. */
+  private readSnapshot(generation: number, into: Entities): string | null {
+    let header: Record<string, unknown> | null = null;
+    let ended = false;
+    let count = 0;
+    let problem: string | null = null;
+    const end = readFramedFile(join(this.dir, snapshotName(generation)), ({ payload }) => {
+      if (problem || ended) return;
+      const record = payload as Record<string, unknown>;
+      if (!header) {
+        header = record;
+        if (record.format !== STATE_FORMAT) problem = 'not a mock-concur state file';
+        else if (record.version !== STATE_VERSION) problem = `format version ${String(record.version)}, this mock reads ${STATE_VERSION}`;
+        else if (record.queueMode !== this.queueMode) {
+          throw new Error(`state dir ${this.dir} was written with --queue-mode ${String(record.queueMode)}; start with that mode or another state dir`);
+        }
+        return;
+      }
+      if (record.end === true) {
+        ended = record.entities === count;
+        if (!ended) problem = `it says ${String(record.entities)} records but holds ${count}`;
+        return;
+      }
+      count += applyChanges(into, record.c);
+    });
+    if (problem) return problem;
+    if (end.state !== 'clean') return `damaged at byte ${end.goodBytes}`;
+    if (!ended) return 'it ends before its last record';
+    return null;
+  }
+
+  /** Replays committed batches; a batch cut short by a crash is dropped, a damaged log set aside. */
+  private replayChanges(generation: number, into: Entities): { batches: number; repaired: StateDirSummary['repaired'] } {
+    const path = join(this.dir, changesName(generation));
+    let batches = 0;
+    let pending: unknown[] = [];
+    let end;
+    try {
+      end = readFramedFile(path, ({ payload }) => {
+        const record = payload as { c?: unknown; commit?: unknown };
+        pending.push(record.c);
+        if (record.commit === true) {
+          for (const changes of pending) applyChanges(into, changes);
+          pending = [];
+          batches++;
+        }
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { batches: 0, repaired: null };
+      throw error;
+    }
+    if (end.state === 'corrupt') {
+      const aside = `${path}.corrupt-${Date.now()}`;
+      renameSync(path, aside);
+      this.warn(`state dir ${this.dir}: ${changesName(generation)} is damaged at byte ${end.goodBytes}; loaded the changes before it, kept the file as ${aside}`);
+      return { batches, repaired: 'corrupt-log' };
+    }
+    return { batches, repaired: end.state === 'torn' || pending.length > 0 ? 'torn-tail' : null };
+  }
+}
+
+/** Applies a line's changes (upserts, and removals as null); answers how many. */
+function applyChanges(into: Entities, changes: unknown): number {
+  if (!Array.isArray(changes)) return 0;
+  for (const change of changes as unknown[]) {
+    if (!Array.isArray(change) || !isEntityKind(change[0]) || typeof change[1] !== 'string') continue;
+    const map = into.get(change[0])!;
+    if (change[2] === null) map.delete(change[1]);
+    else map.set(change[1], change[2]);
+  }
+  return changes.length;
+}

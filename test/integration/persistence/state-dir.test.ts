@@ -1,0 +1,145 @@
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, json, mockConcur, nativeToken, oauth, T0 } from '../../support/mock.js';
+
+/** What restarts keep, through buildMockConcur with a state dir, closed and built again. */
+describe('a mock with a state dir', () => {
+  let dir: string;
+  const open: FastifyInstance[] = [];
+  const start = async (extra: Parameters<typeof mockConcur>[0] = {}) => {
+    const app = await mockConcur({ stateDir: dir, demoTravelers: 3, ...extra });
+    open.push(app);
+    return app;
+  };
+  const restart = async (app: FastifyInstance, extra: Parameters<typeof mockConcur>[0] = {}) => {
+    await app.close();
+    return start(extra);
+  };
+  const files = async () => (await readdir(dir)).sort();
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mock-concur-state-'));
+  });
+  afterEach(async () => {
+    for (const app of open.splice(0)) await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps users, apps, tokens, queue transitions and the clock across a restart', async () => {
+    let app = await start();
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'kept@example.com', password: 'pw', firstName: 'Kept', lastName: 'User' } });
+    const created = await json<{ consumerSecret: string }>(app, { method: 'POST', url: '/_mock/apps', payload: { name: 'Kept app', consumerKey: 'kept-key', scopes: ['CONREQ'] } });
+    const admin = await nativeToken(app);
+    const doomed = await nativeToken(app);
+    await json(app, { method: 'POST', url: `/net2/oauth2/revoketoken.ashx?token=${doomed.token}`, headers: oauth(admin.token) });
+    const page = await json<{ Items: { ID: string; requestToken: string }[] }>(app, { url: '/api/v3.2/common/connectionrequests?limit=3', headers: oauth(admin.token) });
+    const [first, second, third] = page.body.Items;
+    await json(app, { method: 'PUT', url: `/api/v3.2/common/connectionrequests/${first!.ID}`, headers: oauth(admin.token), payload: { status: 'CRSUC' } });
+    await json(app, { method: 'PUT', url: `/api/v3.2/common/connectionrequests/${second!.ID}`, headers: oauth(admin.token), payload: { status: 'CREU2' } });
+    const exchanged = await json<{ Access_Token: { Token: string } }>(app, { url: `/net2/oauth2/getaccesstoken.ashx?code=${third!.requestToken}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
+    await json(app, { method: 'POST', url: '/_mock/clock/advance', payload: { seconds: 90 } });
+
+    app = await restart(app);
+
+    const users = await json<{ loginId: string }[]>(app, { url: '/_mock/users' });
+    expect(users.body.map((u) => u.loginId)).toContain('kept@example.com');
+    const native = await json(app, { url: '/net2/oauth2/accesstoken.ashx', headers: { authorization: 'Basic ' + Buffer.from('kept@example.com:pw').toString('base64'), 'x-consumerkey': 'kept-key' } });
+    expect(native.status).toBe(200);
+    expect(created.status).toBe(201);
+    expect((await json(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(admin.token) })).status).toBe(200);
+    expect((await json(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(doomed.token) })).status).toBe(401);
+    const refreshed = await json(app, { url: `/net2/oauth2/getaccesstoken.ashx?refresh_token=${admin.refreshToken}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
+    expect(refreshed.status).toBe(200);
+    // The request token was used once: it stays used.
+    const again = await json(app, { url: `/net2/oauth2/getaccesstoken.ashx?code=${third!.requestToken}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
+    expect(again.status).toBe(400);
+    expect(exchanged.status).toBe(200);
+    const status = async (id: string) => (await json<{ status: string; requeues: { userError: number } }>(app, { url: `/_mock/connection-requests/${id}` })).body;
+    expect((await status(first!.ID)).status).toBe('Connected');
+    expect(await status(second!.ID)).toMatchObject({ status: 'Retry', requeues: { userError: 1 } });
+    expect((await status(third!.ID)).status).toBe('Processing');
+    // The handed-out request shows the same token on the next page, as before the restart.
+    const samePage = await json<{ Items: { ID: string; requestToken: string }[] }>(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(admin.token) });
+    expect(samePage.body.Items[0]).toMatchObject({ ID: third!.ID, requestToken: third!.requestToken });
+    expect((await json<{ nowMs: number }>(app, { url: '/_mock/clock' })).body.nowMs).toBe(T0 + 90_000);
+  });
+
+  it('seeds the demo data only into an empty dir; a later start loads the saved state instead', async () => {
+    let app = await start({ demoTravelers: 3 });
+    expect((await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' })).body.connectionRequests.Pending).toBe(3);
+    app = await restart(app, { demoTravelers: 9 });
+    expect((await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' })).body.connectionRequests.Pending).toBe(3);
+    expect(app.mock.persistence!.summary.loadedGeneration).toBe(1);
+    expect(await files()).toEqual(['changes-00000002.ndjson', 'snapshot-00000002.ndjson']);
+  });
+
+  it('makes a reset durable: the seeded data replaces everything that was saved', async () => {
+    let app = await start();
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'gone@example.com', password: 'pw', firstName: 'Gone', lastName: 'Soon' } });
+    await json(app, { method: 'POST', url: '/_mock/reset' });
+    app = await restart(app);
+    const users = await json<{ loginId: string }[]>(app, { url: '/_mock/users' });
+    expect(users.body.map((u) => u.loginId)).not.toContain('gone@example.com');
+    expect(users.body.map((u) => u.loginId)).toContain(DEMO.admin.loginId);
+  });
+
+  it('drops a last write torn by a crash and loads everything before it', async () => {
+    let app = await start();
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'before@example.com', password: 'pw', firstName: 'Be', lastName: 'Fore' } });
+    await app.close();
+    open.length = 0;
+    const log = join(dir, (await files()).find((name) => name.startsWith('changes-'))!);
+    // Half a line, as a crash in the middle of a write leaves it.
+    await appendFile(log, '{"c":[["user","torn@example.com",{"loginId":"torn@exa');
+    app = await start();
+    expect(app.mock.persistence!.summary.repaired).toBe('torn-tail');
+    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
+    expect(users).toContain('before@example.com');
+    expect(users).not.toContain('torn@example.com');
+  });
+
+  it('ignores a batch whose commit line never reached the disk', async () => {
+    let app = await start();
+    await app.close();
+    open.length = 0;
+    const log = join(dir, (await files()).find((name) => name.startsWith('changes-'))!);
+    const { frame } = await import('../../../mock-concur/persistence/framing.js');
+    await appendFile(log, frame({ c: [['clock', 'clock', { offsetMs: 1_000_000, nowMs: T0 + 1_000_000 }]] }));
+    app = await start();
+    expect(app.mock.persistence!.summary.repaired).toBe('torn-tail');
+    expect((await json<{ nowMs: number }>(app, { url: '/_mock/clock' })).body.nowMs).toBe(T0);
+  });
+
+  it('sets a log damaged in the middle aside, loads what came before, and says so', async () => {
+    let app = await start();
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'one@example.com', password: 'pw', firstName: 'One', lastName: 'X' } });
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'two@example.com', password: 'pw', firstName: 'Two', lastName: 'X' } });
+    await app.close();
+    open.length = 0;
+    const name = (await files()).find((n) => n.startsWith('changes-'))!;
+    const lines = (await readFile(join(dir, name), 'utf8')).split('\n');
+    expect(lines.length).toBe(3); // two batches and the final newline
+    await writeFile(join(dir, name), [lines[0]!.replace('one@example.com', 'one@example.con'), lines[1], ''].join('\n'));
+    const warnings: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => warnings.push(message);
+    try {
+      app = await start();
+    } finally {
+      console.error = original;
+    }
+    expect(app.mock.persistence!.summary.repaired).toBe('corrupt-log');
+    expect(warnings.join('\n')).toMatch(/is damaged at byte 0; loaded the changes before it, kept the file as .*\.corrupt-/);
+    expect((await files()).some((n) => n.includes('.corrupt-'))).toBe(true);
+  });
+
+  it('refuses a dir written in the other queue mode, naming the mode', async () => {
+    const app = await start({ queueMode: 'peek' });
+    await app.close();
+    open.length = 0;
+    await expect(start({ queueMode: 'lease' })).rejects.toThrow(/written with --queue-mode peek/);
+  });
+});
