@@ -25,7 +25,7 @@ function field(opts: { id: string; name: string; label: string; type: string; va
       ${opts.value !== undefined ? html`value="${opts.value}"` : null}
       ${opts.error ? html`aria-invalid="true"` : null} ${describedBy ? html`aria-describedby="${describedBy}"` : null} ${opts.focus ? html`autofocus` : null}>
     ${opts.hint ? html`<span class="hint" id="${opts.id}-hint">${opts.hint}</span>` : null}
-    ${opts.error ? html`<span class="hint" id="${opts.id}-error" role="alert"><strong>${opts.error}</strong></span>` : null}
+    ${opts.error ? html`<span class="field-error" id="${opts.id}-error" role="alert">${opts.error}</span>` : null}
   </div>`;
 }
 

@@ -35,6 +35,7 @@ h2 { font-size: 1.25rem; margin: 0 0 .75rem; }
 .card > :last-child { margin-bottom: 0; }
 .field { margin-bottom: 1rem; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
+.field-error { display: block; color: var(--danger); font-weight: 600; margin-top: .2rem; }
 .hint { display: block; color: var(--muted); font-size: .9rem; margin-top: .2rem; }
 input[type=text], input[type=email], input[type=password] { width: 100%; font: inherit; padding: .6rem .7rem;
   border: 1px solid #8a96a6; border-radius: 4px; background: #fff; color: var(--ink); }

@@ -27,8 +27,11 @@ export async function startPair(input: PartnerAppInput = {}): Promise<Pair> {
     partner,
     url: `http://127.0.0.1:${address.port}`,
     close: async () => {
-      await partner.close();
-      await mock.close();
+      // A browser keeps idle keep-alive sockets open; close() alone would wait for them.
+      const closing = [partner.close(), mock.close()];
+      partner.server.closeAllConnections();
+      mock.app.server.closeAllConnections();
+      await Promise.all(closing);
     },
   };
 }
