@@ -87,9 +87,9 @@ describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
   it('signs an existing member in by keyboard alone, with a visible focus ring', async () => {
     await arrive();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
     await page.getByLabel('Email', { exact: true }).first().focus();
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle + ' ' + getComputedStyle(document.activeElement!).outlineWidth);
+    const outline = await page.evaluate<string>('(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + " " + s.outlineWidth; })()');
     expect(outline).toBe('solid 3px');
     await page.keyboard.type('taylor.traveler@example.com');
     await page.keyboard.press('Tab');
@@ -103,7 +103,7 @@ describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
     await arrive();
     await page.getByRole('button', { name: 'Create account and link' }).click();
     await page.waitForLoadState();
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id)).toBe('create-name');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('create-name');
     expect(await page.getByLabel('Full name').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByText('Use at least 10 characters.').isVisible()).toBe(true);
     await shot(page, 'partner-create-errors');
@@ -112,13 +112,13 @@ describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
   it('fits a 375 px phone screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await arrive();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shot(page, 'partner-sign-in-or-create-375px');
     await page.getByLabel('Email', { exact: true }).first().fill('taylor.traveler@example.com');
     await page.getByLabel('Password').first().fill('rewards-password');
     await page.getByRole('button', { name: 'Sign in and link' }).click();
     await page.waitForURL(`${pair.url}/linked`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shot(page, 'partner-accounts-linked-375px');
   });
 
