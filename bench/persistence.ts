@@ -1,0 +1,179 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { installChildCleanup, spawnChild, waitForOutput, type Child } from './lib/children.js';
+import { expectStatus, httpRequest } from './lib/http.js';
+import { adminTokens, refreshQuery, TOKEN_PATH } from './lib/mock-api.js';
+import { assertMockBuilt, mockArgs, REPO_ROOT } from './lib/servers.js';
+import { summarize } from './lib/stats.js';
+
+/**
+ * What --state-dir costs: requests/s and latency of write-heavy calls against two mock
+ * processes started by this run, one in memory and one with a state dir (every change
+ * fdatasynced before the answer), measured alternately (memory, disk, disk, memory).
+ *
+ *   npm run build && node --import tsx bench/persistence.ts [--seconds 3] [--connections 10] [--puts 20000]
+ */
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? fallback : Number(args[at + 1]);
+};
+const SECONDS = flag('seconds', 3);
+const CONNECTIONS = flag('connections', 10);
+const PUTS_PER_RUN = flag('puts', 20_000);
+const RUN_ORDER = ['memory', 'disk', 'disk', 'memory'] as const;
+type Side = (typeof RUN_ORDER)[number];
+
+interface Server {
+  side: Side;
+  url: string;
+  child: Child;
+}
+
+interface Workload {
+  name: string;
+  connections: number;
+  /** Called once per server before its runs; answers the autocannon request description. */
+  prepare(server: Server): Promise<autocannon.Request[] & { [k: string]: unknown }>;
+  /** A fixed number of calls per run instead of a fixed time (calls that use something up). */
+  amount?: number;
+  status: number;
+}
+
+async function start(side: Side, stateDir: string): Promise<Server> {
+  const extra = side === 'disk' ? ['--state-dir', stateDir] : [];
+  const child = spawnChild(`mock (${side})`, process.execPath, mockArgs(0, ['--clock', 'system', ...extra]), { cwd: REPO_ROOT });
+  const url = (await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 20_000))[1]!;
+  return { side, url, child };
+}
+
+/** Ids of `count` pending requests for the demo app, created through the control API. */
+async function pendingIds(url: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const response = expectStatus(
+      await httpRequest(`${url}/_mock/connection-requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1000 }), timeoutMs: 60_000 }),
+      201,
+      'seeding requests',
+    );
+    ids.push(...(JSON.parse(response.body) as { ids: string[] }).ids);
+  }
+  return ids;
+}
+
+let userSeq = 0;
+const workloads: Workload[] = [
+  {
+    name: 'token refresh (a new access token each call)',
+    connections: CONNECTIONS,
+    status: 200,
+    async prepare(server) {
+      const { refreshToken } = await adminTokens(server.url);
+      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }] as never;
+    },
+  },
+  {
+    name: 'token refresh, one connection (each call waits for its own fdatasync)',
+    connections: 1,
+    status: 200,
+    async prepare(server) {
+      const { refreshToken } = await adminTokens(server.url);
+      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }] as never;
+    },
+  },
+  {
+    name: 'POST /_mock/users (a new user each call)',
+    connections: CONNECTIONS,
+    status: 201,
+    async prepare() {
+      return [
+        {
+          method: 'POST',
+          path: '/_mock/users',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify({ loginId: `bench${++userSeq}@persistence.example`, password: 'pw', firstName: 'Bench', lastName: 'User' }) }),
+        },
+      ] as never;
+    },
+  },
+  {
+    name: 'PUT connection request CRSUC (each call pops one request)',
+    connections: CONNECTIONS,
+    status: 204,
+    amount: PUTS_PER_RUN,
+    async prepare(server) {
+      const { token } = await adminTokens(server.url);
+      // One pending request for every PUT of both runs of this server.
+      const ids = await pendingIds(server.url, 2 * PUTS_PER_RUN);
+      let next = 0;
+      return [
+        {
+          method: 'PUT',
+          headers: { authorization: `OAuth ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ status: 'CRSUC' }),
+          setupRequest: (request: autocannon.Request) => ({ ...request, path: `/api/v3.2/common/connectionrequests/${ids[next++ % ids.length]}` }),
+        },
+      ] as never;
+    },
+  },
+];
+
+interface Tally {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  failures: number;
+}
+
+async function run(server: Server, workload: Workload, requests: autocannon.Request[], tally: Tally): Promise<void> {
+  const length = workload.amount === undefined ? { duration: SECONDS } : { amount: workload.amount };
+  const instance = autocannon({ url: server.url, connections: workload.connections, ...length, requests, timeout: 10 });
+  instance.on('response', (_client, status, _bytes, ms) => {
+    if (status === workload.status) tally.latencies.push(ms);
+    else tally.failures++;
+  });
+  const startedAt = performance.now();
+  const result = await instance;
+  tally.requests += result.requests.total;
+  // Measured here: autocannon reports whole seconds, too coarse for a fixed-amount run.
+  tally.seconds += (performance.now() - startedAt) / 1000;
+  tally.failures += result.errors + result.timeouts;
+}
+
+installChildCleanup();
+assertMockBuilt();
+const stateDir = await mkdtemp(join(tmpdir(), 'mock-concur-bench-state-'));
+const servers: Server[] = [];
+try {
+  servers.push(await start('memory', stateDir), await start('disk', stateDir));
+  console.log(`mock-concur --state-dir cost (node ${process.version}, ${SECONDS} s × 2 runs per side, order ${RUN_ORDER.join(', ')})\n`);
+  const rows: string[] = [];
+  for (const workload of workloads) {
+    const prepared = new Map<Side, autocannon.Request[]>();
+    for (const server of servers) prepared.set(server.side, await workload.prepare(server));
+    const tallies = new Map<Side, Tally>(servers.map((s) => [s.side, { requests: 0, seconds: 0, latencies: [], failures: 0 }]));
+    for (const side of RUN_ORDER) await run(servers.find((s) => s.side === side)!, workload, prepared.get(side)!, tallies.get(side)!);
+    const line = (side: Side) => {
+      const t = tallies.get(side)!;
+      const { median, p99 } = summarize(t.latencies);
+      if (t.failures > 0) throw new Error(`${workload.name} (${side}): ${t.failures} failed requests`);
+      return { rate: t.requests / t.seconds, median, p99 };
+    };
+    const memory = line('memory');
+    const disk = line('disk');
+    const row = `| ${workload.name} | ${workload.connections} | ${fmt(memory.rate)} req/s, p50 ${memory.median.toFixed(1)} ms, p99 ${memory.p99.toFixed(1)} ms | ${fmt(disk.rate)} req/s, p50 ${disk.median.toFixed(1)} ms, p99 ${disk.p99.toFixed(1)} ms | ${(disk.rate / memory.rate).toFixed(2)} |`;
+    console.log(row);
+    rows.push(row);
+  }
+  console.log(`\n| call | connections | in memory | --state-dir | ratio |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+} finally {
+  for (const server of servers) await server.child.stop();
+  await rm(stateDir, { recursive: true, force: true });
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
