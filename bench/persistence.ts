@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import autocannon, { type Options } from 'autocannon';
 import { installChildCleanup, spawnChild, waitForOutput, type Child } from './lib/children.js';
 import { expectStatus, httpRequest } from './lib/http.js';
 import { adminTokens, refreshQuery, TOKEN_PATH } from './lib/mock-api.js';
@@ -27,6 +27,15 @@ const PUTS_PER_RUN = flag('puts', 20_000);
 const RUN_ORDER = ['memory', 'disk', 'disk', 'memory'] as const;
 type Side = (typeof RUN_ORDER)[number];
 
+/** autocannon's per-request description (its `requests` option), which bench/autocannon.d.ts leaves out. */
+interface CannonRequest {
+  method: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: CannonRequest) => CannonRequest;
+}
+
 interface Server {
   side: Side;
   url: string;
@@ -37,7 +46,7 @@ interface Workload {
   name: string;
   connections: number;
   /** Called once per server before its runs; answers the autocannon request description. */
-  prepare(server: Server): Promise<autocannon.Request[] & { [k: string]: unknown }>;
+  prepare(server: Server): Promise<CannonRequest[]>;
   /** A fixed number of calls per run instead of a fixed time (calls that use something up). */
   amount?: number;
   status: number;
@@ -72,7 +81,7 @@ const workloads: Workload[] = [
     status: 200,
     async prepare(server) {
       const { refreshToken } = await adminTokens(server.url);
-      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }] as never;
+      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }];
     },
   },
   {
@@ -81,7 +90,7 @@ const workloads: Workload[] = [
     status: 200,
     async prepare(server) {
       const { refreshToken } = await adminTokens(server.url);
-      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }] as never;
+      return [{ method: 'GET', path: `${TOKEN_PATH}?${refreshQuery(refreshToken)}`, headers: { accept: 'application/json' } }];
     },
   },
   {
@@ -94,9 +103,9 @@ const workloads: Workload[] = [
           method: 'POST',
           path: '/_mock/users',
           headers: { 'content-type': 'application/json' },
-          setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify({ loginId: `bench${++userSeq}@persistence.example`, password: 'pw', firstName: 'Bench', lastName: 'User' }) }),
+          setupRequest: (request: CannonRequest) => ({ ...request, body: JSON.stringify({ loginId: `bench${++userSeq}@persistence.example`, password: 'pw', firstName: 'Bench', lastName: 'User' }) }),
         },
-      ] as never;
+      ];
     },
   },
   {
@@ -114,9 +123,9 @@ const workloads: Workload[] = [
           method: 'PUT',
           headers: { authorization: `OAuth ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ status: 'CRSUC' }),
-          setupRequest: (request: autocannon.Request) => ({ ...request, path: `/api/v3.2/common/connectionrequests/${ids[next++ % ids.length]}` }),
+          setupRequest: (request: CannonRequest) => ({ ...request, path: `/api/v3.2/common/connectionrequests/${ids[next++ % ids.length]}` }),
         },
-      ] as never;
+      ];
     },
   },
 ];
@@ -128,9 +137,10 @@ interface Tally {
   failures: number;
 }
 
-async function run(server: Server, workload: Workload, requests: autocannon.Request[], tally: Tally): Promise<void> {
+async function run(server: Server, workload: Workload, requests: CannonRequest[], tally: Tally): Promise<void> {
   const length = workload.amount === undefined ? { duration: SECONDS } : { amount: workload.amount };
-  const instance = autocannon({ url: server.url, connections: workload.connections, ...length, requests, timeout: 10 });
+  const options: Options & { amount?: number; requests: CannonRequest[] } = { url: server.url, connections: workload.connections, ...length, requests, timeout: 10 };
+  const instance = autocannon(options);
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status === workload.status) tally.latencies.push(ms);
     else tally.failures++;
@@ -152,7 +162,7 @@ try {
   console.log(`mock-concur --state-dir cost (node ${process.version}, ${SECONDS} s × 2 runs per side, order ${RUN_ORDER.join(', ')})\n`);
   const rows: string[] = [];
   for (const workload of workloads) {
-    const prepared = new Map<Side, autocannon.Request[]>();
+    const prepared = new Map<Side, CannonRequest[]>();
     for (const server of servers) prepared.set(server.side, await workload.prepare(server));
     const tallies = new Map<Side, Tally>(servers.map((s) => [s.side, { requests: 0, seconds: 0, latencies: [], failures: 0 }]));
     for (const side of RUN_ORDER) await run(servers.find((s) => s.side === side)!, workload, prepared.get(side)!, tallies.get(side)!);
