@@ -65,8 +65,14 @@ export async function linkRoutes(app: FastifyInstance, ctx: PartnerContext): Pro
   async function exchangeAndLink(reply: FastifyReply, session: PartnerSession, member: PartnerMember, justCreated: boolean) {
     const code = session.pendingCode!;
     session.memberId = member.id;
+    // A second submit of the same form after the first one linked: the same answer again.
+    if (ctx.codes.linkedMember(code) === member.id && member.concurLink) {
+      delete session.pendingCode;
+      saveSession(ctx, reply, session);
+      return reply.redirect('/linked', 303);
+    }
     try {
-      const token = await ctx.codes.exchangeOnce(code, () => ctx.concur.exchangeRequestToken(code));
+      const token = await ctx.codes.exchangeOnce(code, member.id, () => ctx.concur.exchangeRequestToken(code));
       await ctx.members.link(member.id, {
         accessToken: token.token,
         refreshToken: token.refreshToken,

@@ -162,6 +162,14 @@ describe('the partner app linking through the App Center flow', () => {
     expect((await mockTokens(pair.mock)).filter((t) => t.state === 'active')).toHaveLength(2);
   });
 
+  it('exchanges a code once when the form is submitted twice at the same moment', async () => {
+    await arrive(await requestToken(pair.mock));
+    const token = browser.csrfToken();
+    const [first, second] = await Promise.all([browser.post('/link/sign-in', TAYLOR, token), browser.post('/link/sign-in', TAYLOR, token)]);
+    expect([first.location, second.location]).toEqual(['/linked', '/linked']);
+    expect(await mockTokens(pair.mock)).toHaveLength(1);
+  });
+
   it('masks tokens on the accounts page: the stored token never appears whole', async () => {
     await arrive(await requestToken(pair.mock));
     await browser.post('/link/sign-in', TAYLOR);
@@ -221,6 +229,22 @@ describe('the partner app when Concur cannot be reached', () => {
       expect((await browser.get('/link')).status).toBe(200);
     } finally {
       await partner.close();
+    }
+  });
+});
+
+describe('the partner app with a wrong consumer secret', () => {
+  it("says Concur refused the app itself (502), not the user's link", async () => {
+    const pair = await startPair({ consumerSecret: 'not-the-secret' });
+    try {
+      const browser = new FormSession(pair.url);
+      await browser.get(`/concur/callback?code=${await requestToken(pair.mock)}`);
+      await browser.get('/link');
+      const refused = await browser.post('/link/sign-in', TAYLOR);
+      expect(refused.status).toBe(502);
+      expect(heading(refused.html)).toBe('SAP Concur refused this app');
+    } finally {
+      await pair.close();
     }
   });
 });

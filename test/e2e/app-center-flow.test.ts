@@ -1,0 +1,170 @@
+/**
+ * The seed's App Center flow end to end in Chromium: sign in to Concur (the mock), Apps for me,
+ * Learn More, Connect, the partner app's sign-in-or-create page, "Accounts linked", and back on
+ * the listing "Connected". The partner app runs on a free port, so the test registers an app
+ * whose redirect URI is that port's callback, exactly as a partner registers theirs.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockTokens, startPair, type Pair } from '../integration/partner-app/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = 'test-artifacts/screenshots';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI installs chromium, so the browser tests must run there`);
+if (!hasChromium) console.warn(`App Center flow browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+const APP = { name: 'TripLink Demo Rewards', consumerKey: 'e2e-triplink', consumerSecret: 'e2e-triplink-secret' };
+const CONCUR_USER = { loginId: 'traveler@demo.example', password: 'demo-password' };
+const MEMBER = { email: 'taylor.traveler@example.com', password: 'rewards-password' };
+
+/** A fresh profile each time: on this machine Chromium floods the closed network without these flags. */
+async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'app-center-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { context, close: async () => (await context.close(), await rm(profile, { recursive: true, force: true })) };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).first().textContent();
+
+describe.skipIf(!hasChromium)('the App Center flow in Chromium', () => {
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let pair: Pair;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    pair = await startPair({ consumerKey: APP.consumerKey, consumerSecret: APP.consumerSecret });
+    const registered = await fetch(`${pair.mock.url}/_mock/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...APP,
+        description: 'Earn points on every business trip; your TripLink bookings flow into Concur.',
+        scopes: ['USER', 'ITINER', 'TRVPRF'],
+        redirectUris: [`${pair.url}/concur/callback`],
+      }),
+    });
+    expect(registered.status).toBe(201);
+    await browser.context.clearCookies();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1100, height: 800 });
+  });
+  afterEach(async () => {
+    await page.close();
+    await pair.close();
+  });
+
+  /** Concur's sign-in page, when Concur asks for it. */
+  async function signInToConcurIfAsked(): Promise<void> {
+    if ((await page.getByLabel('Login ID').count()) === 0) return;
+    await page.getByLabel('Login ID').fill(CONCUR_USER.loginId);
+    await page.getByLabel('Password').fill(CONCUR_USER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForLoadState();
+  }
+
+  /** Steps 1–2: App Center, Apps for me, Learn More → Listing Details. */
+  async function openListing(screenshots: boolean): Promise<void> {
+    await page.goto(`${pair.mock.url}/appcenter`);
+    if (screenshots && (await page.getByLabel('Login ID').count()) > 0) await shot(page, 'flow-1-concur-sign-in');
+    await signInToConcurIfAsked();
+    expect(await page.getByText('Apps for me').first().isVisible()).toBe(true);
+    if (screenshots) await shot(page, 'flow-2-apps-for-me');
+    const learnMore = page.locator(`a[href$="/appcenter/apps/${APP.consumerKey}"]`).first();
+    expect(await learnMore.textContent()).toContain('Learn More');
+    await learnMore.click();
+    await page.waitForURL(`${pair.mock.url}/appcenter/apps/${APP.consumerKey}`);
+    expect(await page.getByText(APP.name).first().isVisible()).toBe(true);
+    if (screenshots) await shot(page, 'flow-3-listing-details');
+  }
+
+  /** Step 3: Connect → the partner's page (step 4). */
+  async function connect(): Promise<void> {
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.waitForURL(`${pair.url}/link`);
+  }
+
+  /** Step 7: back on the listing, which now shows the user as connected. */
+  async function expectConnectedOnListing(screenshotName: string | null): Promise<void> {
+    await page.getByRole('link', { name: 'Return to the SAP Concur App Center' }).click();
+    await signInToConcurIfAsked();
+    await page.waitForURL(`${pair.mock.url}/appcenter/apps/${APP.consumerKey}`);
+    expect(await page.getByText('Connected', { exact: false }).first().isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Disconnect' }).isVisible()).toBe(true);
+    if (screenshotName) await shot(page, screenshotName);
+  }
+
+  it('connects a user who creates a new partner account, from Concur sign-in to "Connected" on the listing', async () => {
+    await openListing(true);
+    await connect();
+    expect(await h1(page)).toBe('Link your SAP Concur account to TripLink Demo Rewards');
+    await shot(page, 'flow-4-partner-sign-in-or-create');
+    await page.getByLabel('Full name').fill('Nadia Newcomer');
+    await page.getByLabel('Email', { exact: true }).nth(1).fill('nadia@example.com');
+    await page.getByLabel('Password').nth(1).fill('first-class-lounge');
+    await page.getByRole('button', { name: 'Create account and link' }).click();
+    await page.waitForURL(`${pair.url}/linked`);
+    expect(await h1(page)).toBe('Accounts linked');
+    await shot(page, 'flow-6-accounts-linked');
+    await expectConnectedOnListing('flow-7-listing-connected');
+    expect((await mockTokens(pair.mock)).filter((t) => t.consumerKey === APP.consumerKey && t.state === 'active')).toEqual([
+      expect.objectContaining({ loginId: CONCUR_USER.loginId }),
+    ]);
+  });
+
+  it('connects a user who signs in to an existing partner account, and Disconnect undoes it', async () => {
+    await openListing(false);
+    await connect();
+    await page.getByLabel('Email', { exact: true }).first().fill(MEMBER.email);
+    await page.getByLabel('Password').first().fill(MEMBER.password);
+    await page.getByRole('button', { name: 'Sign in and link' }).click();
+    await page.waitForURL(`${pair.url}/linked`);
+    expect(await page.getByText('TL-7000000001').first().isVisible()).toBe(true);
+    await expectConnectedOnListing(null);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.waitForLoadState();
+    expect(await page.getByRole('button', { name: 'Connect', exact: true }).isVisible()).toBe(true);
+    await shot(page, 'flow-8-listing-disconnected');
+    expect((await mockTokens(pair.mock)).filter((t) => t.consumerKey === APP.consumerKey).map((t) => t.state)).toEqual(['revoked']);
+  });
+
+  it('shows an expired code plainly when the user lingers 16 minutes, and connecting again from the listing works', async () => {
+    await openListing(false);
+    await connect();
+    pair.mock.clock.advance(16 * 60_000);
+    await page.getByLabel('Email', { exact: true }).first().fill(MEMBER.email);
+    await page.getByLabel('Password').first().fill(MEMBER.password);
+    await page.getByRole('button', { name: 'Sign in and link' }).click();
+    await page.waitForLoadState();
+    expect(await h1(page)).toBe('This connection link has expired');
+    await shot(page, 'flow-expired-code');
+    expect(await mockTokens(pair.mock)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Connect again from the SAP Concur App Center' }).click();
+    await signInToConcurIfAsked();
+    await page.waitForURL(`${pair.mock.url}/appcenter/apps/${APP.consumerKey}`);
+    expect(await page.getByRole('button', { name: 'Disconnect' }).count()).toBe(0);
+    await connect();
+    // The failed attempt signed the member in, so one button links the account now.
+    await page.getByRole('button', { name: 'Link accounts' }).click();
+    await page.waitForURL(`${pair.url}/linked`);
+    await expectConnectedOnListing(null);
+  });
+});
