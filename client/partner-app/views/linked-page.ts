@@ -9,7 +9,7 @@ export function linkedPage(member: PartnerMember & { concurLink: ConcurLink }, a
     <h1>Accounts linked</h1>
     <p class="lead">Your SAP Concur account and your ${BRAND} account are now linked. Trips you book with us will appear in
     Concur, and the points land on your membership.</p>
-    <p class="linked-pair"><span class="side">SAP Concur</span><span aria-hidden="true">⇄</span><span class="side">${BRAND} · ${member.membershipNumber}</span></p>
+    <p class="linked-pair"><span class="side">SAP Concur</span><span aria-hidden="true">⇄</span><span class="side">${BRAND} · <span class="nowrap">${member.membershipNumber}</span></span></p>
     <section class="card" aria-labelledby="details-heading">
       <h2 id="details-heading">Connection details</h2>
       <dl class="details">

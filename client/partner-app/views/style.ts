@@ -55,6 +55,7 @@ input[aria-invalid=true] { border-color: var(--danger); border-width: 2px; }
 dl.details { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: .4rem 1rem; margin: 0; }
 dl.details dt { color: var(--muted); }
 dl.details dd { margin: 0; overflow-wrap: anywhere; }
+.nowrap { white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; background: #eef1f4; padding: .05rem .3rem; border-radius: 3px; }
 ol.steps { padding-left: 1.25rem; }
 ol.steps li { margin-bottom: .4rem; }
