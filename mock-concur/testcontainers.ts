@@ -16,7 +16,10 @@ export interface MockConcurContainerOptions {
   nodeImage?: string;
   /** Flags for the mock, e.g. `['--seed', '7', '--queue-mode', 'lease', '--clock', 'manual']`. */
   args?: readonly string[];
-  /** Extra environment, e.g. `{ LOG_LEVEL: 'warn' }`. */
+  /**
+   * Extra environment, e.g. `{ LOG_LEVEL: 'info' }`. The state is kept in memory (a test's
+   * mock starts fresh); `{ STATE_DIR: '/data' }` keeps it in the container's volume instead.
+   */
   env?: Record<string, string>;
 }
 
@@ -41,7 +44,7 @@ export async function startMockConcurContainer(options: MockConcurContainerOptio
         .build(BUILT_IMAGE, { deleteOnExit: false });
   const container = await image
     .withExposedPorts(MOCK_PORT)
-    .withEnvironment({ LOG_LEVEL: 'warn', ...options.env })
+    .withEnvironment({ LOG_LEVEL: 'warn', STATE_DIR: '', ...options.env })
     .withCommand(['node', 'dist/mock-concur/server.js', ...(options.args ?? [])])
     .withWaitStrategy(Wait.forHttp('/_mock/health', MOCK_PORT).forStatusCode(200))
     .start();

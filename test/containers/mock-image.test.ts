@@ -17,7 +17,8 @@ describeWithDocker('the mock-concur image', () => {
     // The image holds the bundles: make them from the sources under test.
     execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
     const started = performance.now();
-    mock = await startMockConcurContainer();
+    // With its state dir, as the image runs by default: the contracts hold with persistence on.
+    mock = await startMockConcurContainer({ env: { STATE_DIR: '/data' } });
     startMs = performance.now() - started;
     console.log(`[containers] image built and mock started in ${Math.round(startMs)} ms`);
   }, 180_000);
