@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { Clock } from '../domain/clock.js';
 import type { QueueMode } from '../domain/connection-requests.js';
 import type { World } from '../domain/world.js';
+import { DirLock } from './dir-lock.js';
 import { DirtySet } from './dirty-set.js';
 import {
   decodeApp,
@@ -91,6 +92,7 @@ export class StateStore {
   };
   private clock: Clock | null = null;
   private summaryValue: StateDirSummary;
+  private readonly lock: DirLock;
 
   private constructor(dir: string, settings: StateStoreSettings) {
     this.dir = resolve(dir);
@@ -99,9 +101,15 @@ export class StateStore {
     this.queueMode = settings.queueMode;
     this.recorder = new DirtySet(() => this.schedule());
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const { entities, summary } = this.load();
-    this.loaded = entities;
-    this.summaryValue = summary;
+    this.lock = new DirLock(this.dir);
+    try {
+      const { entities, summary } = this.load();
+      this.loaded = entities;
+      this.summaryValue = summary;
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
   }
 
   /** Opens (creating if needed) and reads the state dir. Throws, naming the file, if it cannot be used. */
@@ -199,6 +207,7 @@ export class StateStore {
     if (this.recorder.count > this.durableCount && !this.failure) await this.flush();
     if (this.logFd >= 0) closeSync(this.logFd);
     this.logFd = -1;
+    this.lock.release();
   }
 
   private schedule(): void {

@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -73,7 +74,7 @@ describe('a mock with a state dir', () => {
     app = await restart(app, { demoTravelers: 9 });
     expect((await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' })).body.connectionRequests.Pending).toBe(3);
     expect(app.mock.persistence!.summary.loadedGeneration).toBe(1);
-    expect(await files()).toEqual(['changes-00000002.ndjson', 'snapshot-00000002.ndjson']);
+    expect(await files()).toEqual(['changes-00000002.ndjson', 'lock', 'snapshot-00000002.ndjson']);
   });
 
   it('makes a reset durable: the seeded data replaces everything that was saved', async () => {
@@ -134,6 +135,27 @@ describe('a mock with a state dir', () => {
     expect(app.mock.persistence!.summary.repaired).toBe('corrupt-log');
     expect(warnings.join('\n')).toMatch(/is damaged at byte 0; loaded the changes before it, kept the file as .*\.corrupt-/);
     expect((await files()).some((n) => n.includes('.corrupt-'))).toBe(true);
+  });
+
+  it('lets one mock at a time use a dir, and takes over a lock whose holder is gone', async () => {
+    const app = await start();
+    await expect(start()).rejects.toThrow(/already in use by another mock in this process/);
+    await app.close();
+    open.length = 0;
+    const lock = join(dir, 'lock');
+    // A holder on this host that no longer exists (killed with -9): taken over at once.
+    await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), since: 'earlier' }));
+    await (await start()).close();
+    open.length = 0;
+    // A holder on another host (a container sharing the volume) whose heartbeat is fresh: refused …
+    await writeFile(lock, JSON.stringify({ pid: 1, host: 'another-container', since: 'earlier' }));
+    await expect(start()).rejects.toThrow(/in use by process 1 on another-container/);
+    // … and taken over once its heartbeat has stopped for a while.
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    await (await start()).close();
+    open.length = 0;
+    expect(await files()).not.toContain('lock');
   });
 
   it('refuses a dir written in the other queue mode, naming the mode', async () => {
