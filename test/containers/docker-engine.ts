@@ -14,6 +14,7 @@ export function probeDockerEngine(): { available: true; version: string } | { av
 }
 
 const engine = probeDockerEngine();
+let announced = false;
 
 /**
  * `describe` for suites that need Docker. Without an engine the suite is skipped with one
@@ -32,6 +33,7 @@ export function describeWithDocker(name: string, suite: () => void): void {
     });
     return;
   }
-  console.log(`[containers] skipped "${name}": no Docker engine (${engine.reason}); .ci/run installs one`);
+  if (!announced) console.log(`[containers] skipped: no Docker engine (${engine.reason}); .ci/run installs one`);
+  announced = true;
   describe.skip(name, suite);
 }

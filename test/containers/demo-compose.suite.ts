@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { GenericContainer, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composeEnvironment, detectCompose, serviceContainer } from './compose-environment.js';
-import { describeWithDocker } from './docker-engine.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE = `mock-concur:compose-test-${randomBytes(4).toString('hex')}`;
@@ -50,7 +49,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
  * the partner app and the worker start in health order, the worker connects the demo
  * travellers end to end, and the mock's state outlives a restart on its named volume.
  */
-describeWithDocker('the docker compose demo environment', () => {
+export function demoComposeSuite(): void {
   const flavour = detectCompose();
   let environment: StartedDockerComposeEnvironment | undefined;
   let mockUrl: string;
@@ -112,4 +111,4 @@ describeWithDocker('the docker compose demo environment', () => {
     const users = (await (await fetch(`${mockUrl}/_mock/users`)).json()) as { loginId: string }[];
     expect(users.map((u) => u.loginId)).toContain(user.loginId);
   }, 60_000);
-});
+}

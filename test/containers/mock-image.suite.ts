@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyProvider } from '../../contracts/index.js';
 import { startMockConcurContainer, type StartedMockConcurContainer } from '../../mock-concur/testcontainers.js';
-import { describeWithDocker } from './docker-engine.js';
 
 /**
  * The image as users get it: built from the Dockerfile with Testcontainers (the base from
  * NODE_IMAGE: a public Node image, or CI's local one), started, and verified against every
  * contract interaction, exactly as the in-process mock is.
  */
-describeWithDocker('the mock-concur image', () => {
+export function mockImageSuite(): void {
   let mock: StartedMockConcurContainer;
   let startMs: number;
 
@@ -64,4 +63,4 @@ describeWithDocker('the mock-concur image', () => {
     await other.container.stop({ timeout: 10_000 });
     expect(performance.now() - started).toBeLessThan(5_000);
   }, 60_000);
-});
+}
