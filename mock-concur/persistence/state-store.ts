@@ -247,15 +247,21 @@ export class StateStore {
   /** One batch: lines of changes, the last one marked as the commit. A batch without its commit line is ignored on load. */
   private async append(changes: Change[]): Promise<void> {
     if (changes.length === 0) return;
+    // Written a few MiB at a time: a batch of a million records does not fit in one string.
     let text = '';
+    const flushText = async () => {
+      const buffer = Buffer.from(text, 'utf8');
+      text = '';
+      for (let offset = 0; offset < buffer.length; ) offset += (await writeAsync(this.logFd, buffer, offset, buffer.length - offset)).bytesWritten;
+      this.logBytes += buffer.length;
+    };
     for (let i = 0; i < changes.length; i += CHANGES_PER_LINE) {
       const last = i + CHANGES_PER_LINE >= changes.length;
       text += frame(last ? { c: changes.slice(i, i + CHANGES_PER_LINE), commit: true } : { c: changes.slice(i, i + CHANGES_PER_LINE) });
+      if (text.length > 4 * 1024 * 1024) await flushText();
     }
-    const buffer = Buffer.from(text, 'utf8');
-    for (let offset = 0; offset < buffer.length; ) offset += (await writeAsync(this.logFd, buffer, offset, buffer.length - offset)).bytesWritten;
+    await flushText();
     await fdatasyncAsync(this.logFd);
-    this.logBytes += buffer.length;
   }
 
   /** A new generation: the whole state at this instant, then an empty log. */
