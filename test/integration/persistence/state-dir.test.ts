@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
@@ -156,6 +157,26 @@ describe('a mock with a state dir', () => {
     await (await start()).close();
     open.length = 0;
     expect(await files()).not.toContain('lock');
+  });
+
+  it('answers 503 in Concur\'s envelope, never a false acknowledgement, once the disk fails', async () => {
+    const app = await start();
+    // The disk goes away under the mock: its log descriptor stops working.
+    closeSync((app.mock.persistence as unknown as { logFd: number }).logFd);
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => errors.push(message);
+    try {
+      const created = await json<{ Message: string }>(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'lost@example.com', password: 'pw', firstName: 'L', lastName: 'Ost' } });
+      expect(created.status).toBe(503);
+      expect(created.body.Message).toMatch(/could not save its state/);
+      // Later answers say the same rather than show state that is not on disk.
+      expect((await json(app, { url: '/_mock/health' })).status).toBe(503);
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toMatch(/could not save state/);
+    (app.mock.persistence as unknown as { logFd: number }).logFd = -1;
   });
 
   it('refuses a dir written in the other queue mode, naming the mode', async () => {
