@@ -39,3 +39,14 @@ export {
   TimeoutError,
   UnauthorizedError,
 } from './errors.js';
+
+// The auto-connect worker, built only on the client above.
+export { createAutoConnectWorker, workerDefaults } from './auto-connect/worker.js';
+export type { AutoConnectWorker, AutoConnectWorkerOptions, WorkerSettings } from './auto-connect/worker.js';
+export type { AdminAuth } from './auto-connect/admin-session.js';
+export type { CycleSummary, RevocationResult, WorkerEvent } from './auto-connect/events.js';
+export { STATUS_CODES, type Matcher, type MatchCandidate, type MatchContext, type MatchResult, type StatusCode } from './auto-connect/match-result.js';
+export { loadMembers, membersMatcher, MembersFileError, parseMembers, type Member } from './auto-connect/members-matcher.js';
+export { toPrometheus, type WorkerMetrics } from './auto-connect/metrics.js';
+export type { Connection } from './auto-connect/process-request.js';
+export type { WorkerLogger } from './auto-connect/worker-logger.js';

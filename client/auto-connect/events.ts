@@ -1,0 +1,45 @@
+import type { StatusCode } from './match-result.js';
+
+/**
+ * What the worker tells the world, one event per step. No event carries a token, a secret or
+ * the user's request token: events are meant to be logged as they are.
+ */
+export type WorkerEvent =
+  | { type: 'cycle-started'; cycle: number; at: Date }
+  | { type: 'page-fetched'; cycle: number; offset: number; items: number; fresh: number }
+  | { type: 'request-finished'; cycle: number; id: string; statusCode: StatusCode; reason: string; put: 'ok' | 'failed'; revoked: RevocationResult; durationMs: number; deadlineMarginMs: number }
+  | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained' }
+  | { type: 'cycle-finished'; summary: CycleSummary }
+  | { type: 'cycle-failed'; cycle: number; error: string }
+  | { type: 'stopped' };
+
+/** Whether a failed connection's access token was revoked: `not-needed` when none was issued or it connected. */
+export type RevocationResult = 'not-needed' | 'revoked' | 'failed';
+
+export interface CycleSummary {
+  cycle: number;
+  startedAt: Date;
+  durationMs: number;
+  /** False when the cycle ended early: a page could not be read, or the worker was stopped. */
+  completed: boolean;
+  error: string | null;
+  pagesRead: number;
+  requests: number;
+  /** One count per status code PUT (or attempted), so the counts add up to `requests`. */
+  outcomes: Record<StatusCode, number>;
+  /** Requests whose PUT did not land: Concur requeues them itself (lease or next poll). */
+  putFailed: number;
+  revoked: number;
+  /** Failed connections whose access token could not be revoked: a leak to look into. */
+  revokeFailed: number;
+  /** Per-request time from start of processing to the end of its PUT. */
+  requestMs: { mean: number; max: number };
+  /**
+   * The smallest margin between the moment a request token was exchanged and its deadline:
+   * how close the cycle came to losing one to the 15 minutes. Null when nothing was exchanged.
+   */
+  slowestDeadlineMarginMs: number | null;
+  requestsPerSecond: number;
+}
+
+export type EventListener = (event: WorkerEvent) => void;
