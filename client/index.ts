@@ -11,6 +11,8 @@ import { resolveOptions, type ConcurClientInput } from './options.js';
 export function createConcurClient(input: ConcurClientInput) {
   const options = resolveOptions(input);
   return {
+    /** The app's consumer key (public, unlike its secret): revoking a user's tokens names it. */
+    consumerKey: options.consumerKey,
     ...oauthMethods(options),
     connectionRequests: (adminToken: string | AccessToken, overrides?: ConnectionRequestsOptions) => connectionRequests(options, adminToken, overrides),
   };

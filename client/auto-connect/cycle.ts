@@ -33,10 +33,12 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
   const limit = pLimit(settings.concurrency);
   const unsettled = new Set<string>();
   const outcomes = emptyOutcomes();
-  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, revokeFailed: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
+  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
   let offset = 0;
   let error: string | null = null;
   let stopped = false;
+  // Revocations an earlier cycle could not make come first.
+  stats.revoked += await ctx.backlog.retry();
 
   try {
     for (;;) {
@@ -63,6 +65,8 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
     error = `a page could not be read: ${describe(e)}`;
   }
 
+  // This cycle's failed revocations get one more try; what still fails is reported.
+  stats.revoked += await ctx.backlog.retry();
   const durationMs = ctx.now() - startedAt;
   return {
     cycle: settings.cycle,
@@ -75,7 +79,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
     outcomes,
     putFailed: stats.putFailed,
     revoked: stats.revoked,
-    revokeFailed: stats.revokeFailed,
+    revokeFailed: ctx.backlog.size,
     requestMs: { mean: stats.requests ? stats.totalMs / stats.requests : 0, max: stats.maxMs },
     slowestDeadlineMarginMs: stats.minMargin,
     requestsPerSecond: durationMs > 0 ? (stats.requests * 1000) / durationMs : 0,
@@ -89,7 +93,6 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
       unsettled.add(outcome.id);
     }
     if (outcome.revoked === 'revoked') stats.revoked++;
-    if (outcome.revoked === 'failed') stats.revokeFailed++;
     const ms = outcome.finishedAt - outcome.startedAt;
     stats.totalMs += ms;
     stats.maxMs = Math.max(stats.maxMs, ms);

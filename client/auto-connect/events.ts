@@ -29,8 +29,12 @@ export interface CycleSummary {
   outcomes: Record<StatusCode, number>;
   /** Requests whose PUT did not land: Concur requeues them itself (lease or next poll). */
   putFailed: number;
+  /** Access tokens of failed connections revoked this cycle (including earlier cycles' backlog). */
   revoked: number;
-  /** Failed connections whose access token could not be revoked: a leak to look into. */
+  /**
+   * Revocations still failing at the end of the cycle, after one more try: they wait in a
+   * backlog and are tried again every cycle. Above zero means Concur's revocation is down.
+   */
   revokeFailed: number;
   /** Per-request time from start of processing to the end of its PUT. */
   requestMs: { mean: number; max: number };

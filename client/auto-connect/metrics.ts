@@ -29,7 +29,8 @@ export function addCycle(metrics: WorkerMetrics, summary: CycleSummary): void {
   for (const code of STATUS_CODE_LIST) metrics.outcomes[code] += summary.outcomes[code];
   metrics.putFailed += summary.putFailed;
   metrics.revoked += summary.revoked;
-  metrics.revokeFailed += summary.revokeFailed;
+  // A gauge, not a sum: the backlog still failing after the last cycle.
+  metrics.revokeFailed = summary.revokeFailed;
   metrics.lastCycle = summary;
 }
 
@@ -45,7 +46,7 @@ export function toPrometheus(metrics: WorkerMetrics, prefix = 'concur_auto_conne
   counter('requests_total', 'Connection requests given an outcome, by status code.', STATUS_CODE_LIST.map((c) => [`{status="${c}"}`, metrics.outcomes[c]]));
   counter('put_failures_total', 'Requests whose status PUT did not land.', [['', metrics.putFailed]]);
   counter('revocations_total', 'Access tokens of failed connections revoked.', [['', metrics.revoked]]);
-  counter('revocation_failures_total', 'Access tokens of failed connections that could not be revoked.', [['', metrics.revokeFailed]]);
+  lines.push(`# HELP ${prefix}_revocation_backlog Revocations still failing after the last cycle (retried every cycle).`, `# TYPE ${prefix}_revocation_backlog gauge`, `${prefix}_revocation_backlog ${metrics.revokeFailed}`);
   counter('admin_token_renewals_total', 'Times the Web Services Administrator token was refreshed or re-obtained.', [['', metrics.adminTokenRenewals]]);
   if (metrics.lastCycle) {
     lines.push(`# HELP ${prefix}_last_cycle_seconds Duration of the last cycle.`, `# TYPE ${prefix}_last_cycle_seconds gauge`, `${prefix}_last_cycle_seconds ${metrics.lastCycle.durationMs / 1000}`);

@@ -4,6 +4,7 @@ import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpi
 import type { ConcurClient } from '../index.js';
 import { AdminSession } from './admin-session.js';
 import type { RevocationResult } from './events.js';
+import type { RevocationBacklog } from './revocation-backlog.js';
 import { isMatchResult, STATUS_CODES, statusCodeFor, type MatchCandidate, type Matcher, type StatusCode } from './match-result.js';
 
 export interface Connection {
@@ -19,6 +20,9 @@ export interface RequestContext {
   onConnected: (connection: Connection) => void | Promise<void>;
   now: () => number;
   signal: AbortSignal;
+  /** The partner app's own key: revoking a user's tokens names it. */
+  consumerKey: string;
+  backlog: RevocationBacklog;
 }
 
 /** A request taken from a page, with the moment its request token stops being worth exchanging. */
@@ -52,7 +56,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   const startedAt = ctx.now();
   let deadlineMarginMs: number | null = null;
   const decided = await decide();
-  const revoked = decided.accessToken && decided.statusCode !== 'CRSUC' ? await revoke(decided.accessToken) : 'not-needed';
+  const revoked = decided.accessToken && decided.statusCode !== 'CRSUC' ? await revoke(decided.accessToken) : decided.mayHoldToken ? await revokeUser(decided.mayHoldToken) : 'not-needed';
   const put = await putStatus(decided.statusCode, decided.message);
   return {
     id: request.id,
@@ -66,7 +70,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
     deadlineMarginMs,
   };
 
-  async function decide(): Promise<{ statusCode: StatusCode; reason: string; message?: string; accessToken?: AccessToken }> {
+  async function decide(): Promise<{ statusCode: StatusCode; reason: string; message?: string; accessToken?: AccessToken; mayHoldToken?: string }> {
     if (!request.requestToken) return { statusCode: 'CRPA1', reason: 'the request carried no request token' };
     const left = item.deadline - ctx.now();
     if (left <= 0) return { statusCode: 'CRPA1', reason: 'the request token reached its deadline before it could be exchanged' };
@@ -79,7 +83,10 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
       if (error instanceof RequestTokenExpiredError) return { statusCode: 'CRPA1', reason: 'Concur says the request token has expired' };
       // Used, unknown or another app's: the token can never be exchanged; the requeued request gets a fresh one.
       if (error instanceof ConcurHttpError && error.status >= 400 && error.status < 500) return { statusCode: 'CRPA1', reason: `Concur refused the request token (${error.status})` };
-      return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}` };
+      // The exchange may have reached Concur and only its answer was lost (a timeout, an
+      // unreadable body): a token may exist that the worker never saw. Revoke whatever the user
+      // holds for this app, by login id — the request's first email is the login id Concur shows.
+      return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, mayHoldToken: request.emailAddresses[0] };
     }
 
     const candidate: MatchCandidate = withoutToken(request);
@@ -99,11 +106,21 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
     return { statusCode: 'CRSUC', reason: STATUS_CODES.CRSUC };
   }
 
-  async function revoke(accessToken: AccessToken): Promise<RevocationResult> {
+  function revoke(accessToken: AccessToken): Promise<RevocationResult> {
+    return attempt(() => ctx.admin.withToken((admin) => ctx.client.revokeToken(AdminSession.raw(admin), accessToken.token, { signal: ctx.signal }), ctx.signal));
+  }
+
+  function revokeUser(loginId: string): Promise<RevocationResult> {
+    return attempt(() => ctx.admin.withToken((admin) => ctx.client.revokeUserTokens(AdminSession.raw(admin), { consumerKey: ctx.consumerKey, user: loginId }, { signal: ctx.signal }), ctx.signal));
+  }
+
+  /** A revocation that fails waits in the backlog and is tried again later ('failed' for now). */
+  async function attempt(revocation: () => Promise<void>): Promise<RevocationResult> {
     try {
-      await ctx.admin.withToken((admin) => ctx.client.revokeToken(AdminSession.raw(admin), accessToken.token, { signal: ctx.signal }), ctx.signal);
+      await revocation();
       return 'revoked';
     } catch {
+      ctx.backlog.add(revocation);
       return 'failed';
     }
   }

@@ -2,6 +2,7 @@ import type { ConcurClient } from '../index.js';
 import { abortableSleep, type Sleep } from '../sleep.js';
 import { AdminSession, type AdminAuth } from './admin-session.js';
 import { runCycle } from './cycle.js';
+import { RevocationBacklog } from './revocation-backlog.js';
 import type { CycleSummary, EventListener, WorkerEvent } from './events.js';
 import type { Matcher } from './match-result.js';
 import { addCycle, newMetrics, toPrometheus, type WorkerMetrics } from './metrics.js';
@@ -77,6 +78,7 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
   });
   // Only ever aborted to end the wait between cycles; in-flight requests are never cut short.
   const neverAborted = new AbortController().signal;
+  const backlog = new RevocationBacklog();
   let cycle = 0;
   let stopping = false;
   let current: Promise<CycleSummary> | null = null;
@@ -89,7 +91,7 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
       const n = ++cycle;
       emit({ type: 'cycle-started', cycle: n, at: new Date(clock.now()) });
       const summary = await runCycle(
-        { client: options.client, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted },
+        { client: options.client, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted, consumerKey: options.client.consumerKey, backlog },
         { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit },
       );
       addCycle(metrics, summary);

@@ -64,7 +64,7 @@ export function tokens(mock: StartedMockConcur): Promise<TokenView[]> {
 export function acceptedPuts(entries: JournalEntry[]): Map<string, number> {
   const puts = new Map<string, number>();
   for (const e of entries) {
-    if (e.method !== 'PUT' || e.status >= 300) continue;
+    if (e.method !== 'PUT' || e.status < 200 || e.status >= 300) continue; // a reset is journalled as status 0
     const id = decodeURIComponent(e.url.split('?')[0]!.split('/').pop()!);
     puts.set(id, (puts.get(id) ?? 0) + 1);
   }
