@@ -13,6 +13,7 @@ import { API_VERSIONS } from './wire/connection-request-codec.js';
 import { ConcurApiError, errors } from './wire/errors.js';
 import { responseFormat, type WireFormat } from './wire/negotiate.js';
 import { sendError } from './wire/respond.js';
+import { webPages } from './web/plugin.js';
 import { parseXml, XmlRejected } from './wire/xml.js';
 
 const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
@@ -125,6 +126,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   await app.register(oauthLegacyRoutes);
   for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));
   await app.register(controlRoutes);
+  await app.register(webPages);
   return app;
 }
 

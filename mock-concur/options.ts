@@ -20,6 +20,11 @@ export interface MockConcurOptions {
   queue: Omit<QueuePolicy, 'mode'>;
   /** Base URL written into URIs, `NextPage` and `Instance_Url`; default: from the request's Host. */
   publicUrl?: string;
+  /**
+   * Signs the web pages' session and CSRF cookies (32+ characters). Random per start when
+   * absent, so signing in again is needed after a restart.
+   */
+  sessionSecret?: string;
   /** Largest request body accepted, in bytes; larger answers 413. */
   bodyLimit: number;
   /** How many requests `/_mock/journal` remembers. */
@@ -78,6 +83,7 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new RangeError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
   if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new RangeError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
   if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new RangeError('mock-concur option stateDir must be a directory path');
+  if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new RangeError('mock-concur option sessionSecret must be at least 32 characters');
   if (options.publicUrl !== undefined) {
     let url: URL;
     try {

@@ -152,6 +152,15 @@ export class TokenService {
     return count;
   }
 
+  /** Whether the user holds an unexpired, unrevoked access token of the app: "Connected" in the App Center. */
+  isConnected(appKey: string, loginId: string, now: number): boolean {
+    for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
+      const record = this.accessTokens.get(d);
+      if (record && record.revokedAt === null && now < record.expiresAt) return true;
+    }
+    return false;
+  }
+
   /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
   listAccessTokens(): AccessTokenRecord[] {
     return [...this.accessTokens.values()].reverse();

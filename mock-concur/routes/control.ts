@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DuplicateError, type ConcurUser, type PartnerApp } from '../domain/directory.js';
 import { DEMO } from '../domain/demo-data.js';
+import type { ConnectionRequestRecord, ConnectionRequestView } from '../domain/connection-requests.js';
 import type { FaultRuleInput } from '../domain/faults.js';
 import { KNOWN_ROLES, type Role } from '../domain/roles.js';
 import { newId } from '../domain/secrets.js';
@@ -157,10 +158,25 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  // The first `limit` requests in creation order with their lifecycle state (the console's table).
+  app.get('/_mock/connection-requests', async (request) => {
+    const limit = integerParam(request.query as Record<string, unknown>, 'limit', 100, 1, 1000);
+    const now = mock.clock.now();
+    const items = [];
+    for (const record of mock.world.queue.allRecords()) {
+      if (items.length >= limit) break;
+      items.push(requestBody(record, mock.world.queue.view(record, now)));
+    }
+    return { total: mock.world.queue.size(), items };
+  });
+
   app.get<{ Params: { id: string } }>('/_mock/connection-requests/:id', async (request) => {
     const found = mock.world.queue.inspect(request.params.id, mock.clock.now());
     if (!found) throw errors.connectionRequestNotFound(request.params.id.slice(0, 128));
-    const { record, view } = found;
+    return requestBody(found.record, found.view);
+  });
+
+  function requestBody(record: ConnectionRequestRecord, view: ConnectionRequestView) {
     return {
       id: record.id,
       consumerKey: record.appKey,
@@ -172,7 +188,7 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
       lastModified: concurDateTime(record.lastModified),
       requeues: { userError: record.userErrorRequeues, retry: record.retryRequeues, lease: record.leaseRequeues },
     };
-  });
+  }
 
   app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number } }>(
     '/_mock/request-tokens',
