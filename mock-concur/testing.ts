@@ -31,6 +31,16 @@ export async function startMockConcur(options: MockConcurInput & { host?: string
     clock: app.mock.clock,
     control: app.mock,
     app,
-    close: () => app.close(),
+    close: async () => {
+      const closing = app.close();
+      // A browser keeps speculative sockets open that Node never counts as idle: after a short
+      // grace for requests in flight, cut whatever is left so close() cannot hang a test run.
+      const cut = setTimeout(() => app.server.closeAllConnections(), 250);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(cut);
+      }
+    },
   };
 }

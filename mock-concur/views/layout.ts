@@ -77,5 +77,7 @@ form.inline { display: inline; }
 table { width: 100%; border-collapse: collapse; font-size: .9rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; }
+/* On a phone the console's tables scroll sideways in their own box rather than squeeze every column. */
+.table-wrap table { min-width: 46rem; }
 .foot { text-align: center; color: var(--muted); font-size: .8rem; padding: 2rem 1rem; }
 `;

@@ -1,0 +1,144 @@
+/**
+ * Concur's own pages in Chromium: the Web flow (approve, deny, an expired code, a forged
+ * redirect_uri), script injection through a user's name and through `state`, and the console
+ * following the clock without a reload. The "partner" here is a bare HTTP listener standing in
+ * for the redirect URI, so the test sees exactly where Concur sends the browser.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
+import { launchChromium, requireChromium, screenshot } from './support/browser.js';
+
+const run = requireChromium('Web flow and console');
+const USER = { loginId: 'traveler@demo.example', password: 'demo-password' };
+const APP = { consumerKey: 'e2e-web-flow', consumerSecret: 'e2e-web-flow-secret-value' };
+
+describe.skipIf(!run)("Concur's pages in Chromium", () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let mock: StartedMockConcur;
+  let partner: Server;
+  let partnerUrl: string;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    // The partner's redirect URI: shows the query it received.
+    partner = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(`partner received ${req.url}`);
+    });
+    await new Promise<void>((r) => partner.listen(0, '127.0.0.1', r));
+    partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => partner?.close(r));
+  });
+  beforeEach(async () => {
+    mock = await startMockConcur();
+    await post('/_mock/apps', { name: 'Web Flow Partner', ...APP, description: 'Reads your itineraries.', scopes: ['CONREQ', 'ITINER'], redirectUris: [`${partnerUrl}/callback`] });
+    await browser.context.clearCookies();
+    page = await browser.context.newPage();
+    dialogs.length = 0;
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+  afterEach(async () => {
+    await page.close();
+    await mock.close();
+  });
+
+  async function post(path: string, body: unknown): Promise<Response> {
+    const res = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status >= 400) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res;
+  }
+
+  const loginAspx = (q: Record<string, string>) => `${mock.url}/net2/oauth2/Login.aspx?${new URLSearchParams(q)}`;
+
+  async function signIn(user = USER, shot?: string): Promise<void> {
+    await page.getByLabel('Login ID').fill(user.loginId);
+    await page.getByLabel('Password').fill(user.password);
+    if (shot) await screenshot(page, shot);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForLoadState();
+  }
+
+  it('approves: sign-in, consent naming the app and scopes, back to the partner with code and state', async () => {
+    const state = 'session 42 & more';
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'CONREQ,ITINER', redirect_uri: `${partnerUrl}/callback`, state }));
+    await signIn(USER, 'web-flow-1-sign-in');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Allow Web Flow Partner to access your SAP Concur data?');
+    expect(await page.getByText('Your itineraries: trips and bookings').isVisible()).toBe(true);
+    await screenshot(page, 'web-flow-2-consent');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/callback\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('state')).toBe(state);
+    const code = url.searchParams.get('code')!;
+    const exchanged = await fetch(`${mock.url}/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`, { headers: { accept: 'application/json' } });
+    expect(exchanged.status).toBe(200);
+  });
+
+  it('denies: back to the partner with access_denied and the state', async () => {
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, state: 's1' }));
+    await signIn();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL(/\/callback\?/);
+    expect(new URL(page.url()).search).toBe('?error=access_denied&error_description=User+denied+access&state=s1');
+  });
+
+  it('refuses a code exchanged after 16 minutes', async () => {
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback` }));
+    await signIn();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/callback\?/);
+    const code = new URL(page.url()).searchParams.get('code')!;
+    mock.clock.advance(16 * 60_000);
+    const exchanged = await fetch(`${mock.url}/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`, { headers: { accept: 'application/json' } });
+    expect(exchanged.status).toBe(400);
+    expect(((await exchanged.json()) as { Message: string }).Message).toMatch(/expired/i);
+  });
+
+  it('stays on an error page for a forged redirect_uri: the browser goes nowhere else', async () => {
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: 'https://attacker.example/steal', state: 'x' }));
+    expect(page.url()).toContain(`${mock.url}/net2/oauth2/Login.aspx`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Redirect URI mismatch');
+    await screenshot(page, 'web-flow-forged-redirect-uri');
+  });
+
+  it('runs no script from a user name or from state, and shows them as text', async () => {
+    const evil = '<img src=x onerror="window.__xss=1;alert(1)">';
+    await post('/_mock/users', { loginId: 'mallory@demo.example', password: 'pw-mallory', firstName: '<script>window.__xss=2;alert(2)</script>', lastName: evil });
+    const state = '"><script>window.__xss=3;alert(3)</script>';
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, state }));
+    await signIn({ loginId: 'mallory@demo.example', password: 'pw-mallory' });
+    expect(await page.getByText(evil).first().isVisible()).toBe(true);
+    await page.goto(`${mock.url}/appcenter`);
+    await page.goto(`${mock.url}/_mock/console`);
+    await page.getByText('mallory@demo.example').first().waitFor();
+    await screenshot(page, 'web-flow-xss-console');
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('updates the console after a clock move without a reload, and reads on a phone', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${mock.url}/_mock/console`);
+    const clock = page.locator('[data-field="clock"]');
+    await page.getByText('Pending 12').waitFor();
+    const before = await clock.textContent();
+    await page.evaluate('window.__sameDocument = true');
+    await page.getByRole('button', { name: '+24 h' }).click();
+    await page.waitForFunction((previous) => document.querySelector('[data-field="clock"]')?.textContent !== previous, before);
+    expect(new Date((await clock.textContent())!).getTime() - new Date(before!).getTime()).toBe(24 * 3600_000);
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    // A page that fits 375 px: nothing scrolls sideways but the wide tables in their own boxes.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await screenshot(page, 'console-375px');
+  });
+});
