@@ -16,6 +16,8 @@ const USAGE = `Usage: npm start -- [options]
   --reusable-request-tokens   let a request token be exchanged more than once within its life
   --token-spelling documented|alternate   Instance_Url/Expiration_date or Instance_URL/Expiration_Date
   --public-url URL            base URL written into URIs and Instance_Url
+  (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
+                              per start, so browsers sign in again after a restart)
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
                               restart and a kill -9 (env STATE_DIR; default: in memory only)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
@@ -76,6 +78,8 @@ const input: MockConcurInput = {
   singleUseRequestTokens: args['reusable-request-tokens'] ? false : undefined,
   tokenElementSpelling: args['token-spelling'] as MockConcurInput['tokenElementSpelling'],
   publicUrl: args['public-url'],
+  // Environment only: a secret on the command line would show in the process list.
+  sessionSecret: process.env.SESSION_SECRET || undefined,
   // An empty STATE_DIR (a compose file's default) means in memory, like an empty HOST.
   stateDir: args['state-dir'] || process.env.STATE_DIR || undefined,
   // A tuning knob, not a flag: how large the change log grows before it is folded into a snapshot.
@@ -112,6 +116,8 @@ console.log(`mock-concur listening on ${url}
   Traveler               ${DEMO.traveler.loginId} / ${DEMO.traveler.password}
   Pending requests       ${counts.Pending} (seed ${app.mock.options.seed}, queue mode ${app.mock.options.queueMode}, clock ${app.mock.clock.mode})
 
+  App Center             ${url}/appcenter   (sign in as the traveler)
+  Console                ${url}/_mock/console
   Health                 ${url}/_mock/health
 ${stateLine()}`);
 

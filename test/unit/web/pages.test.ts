@@ -199,6 +199,21 @@ describe("the mock's web pages", () => {
     expect((await browser.request('POST', '/_mock/console/clock', { _csrf: browser.csrf(consolePage), seconds: '-5' })).statusCode).toBe(400);
   });
 
+  it('keeps browsers signed in across a restart only when given a session secret', async () => {
+    const secret = 'a-session-secret-of-at-least-32-characters';
+    const first = await mockConcur({ sessionSecret: secret });
+    const b = new Browser(first);
+    await b.signIn();
+    await first.close();
+    const second = await mockConcur({ sessionSecret: secret });
+    const again = await new Browser(second).request('GET', '/appcenter');
+    expect(again.statusCode).toBe(303); // a new browser is signed out…
+    const restarted = Object.assign(Object.create(Object.getPrototypeOf(b)) as Browser, b, { app: second });
+    expect((await restarted.request('GET', '/appcenter')).statusCode).toBe(200); // …the old one is still in
+    await second.close();
+    await expect(mockConcur({ sessionSecret: 'short' })).rejects.toThrow(/sessionSecret must be at least 32 characters/);
+  });
+
   it('lists connection requests with their lifecycle state for the console', async () => {
     const res = await app.inject({ url: '/_mock/connection-requests?limit=3' });
     const body = res.json<{ total: number; items: { status: string; loginId: string }[] }>();
