@@ -33,7 +33,17 @@ export function send(options: ConcurClientOptions, request: ConcurRequest): Prom
 async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, signal: AbortSignal | undefined): Promise<ConcurResponse> {
   const { method, url, format } = request;
   const shownUrl = redactUrl(url);
-  const timeout = AbortSignal.timeout(options.timeoutMs);
+  // One controller for the caller's signal and the timeout: AbortSignal.timeout/any cost a
+  // transferable signal each, which showed in the worker's profile at thousands of calls a second.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const forward = () => controller.abort(signal?.reason);
+  if (signal?.aborted) forward();
+  else signal?.addEventListener('abort', forward, { once: true });
   let response: Response;
   let text: string;
   try {
@@ -41,15 +51,18 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
       method,
       headers: { Accept: MEDIA[format], ...request.headers },
       ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: controller.signal,
       redirect: 'manual',
     });
-    // The body is read under the same signals: a server that stalls mid-body times out too.
+    // The body is read under the same signal: a server that stalls mid-body times out too.
     text = await response.text();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (timeout.aborted) throw new TimeoutError(method, shownUrl, options.timeoutMs);
+    if (timedOut) throw new TimeoutError(method, shownUrl, options.timeoutMs);
     throw new NetworkError(method, shownUrl, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forward);
   }
   const contentType = response.headers.get('content-type');
 
