@@ -67,7 +67,8 @@ export class TokenService {
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   /** app + user → digests of their access tokens, for "revoke all of this user's tokens". */
-  private readonly grants = new Map<string, Set<string>>();
+  // Arrays, not Sets: digests are unique, and a push is the cheapest thing a refresh can do.
+  private readonly grants = new Map<string, string[]>();
 
   constructor(
     private readonly policy: TokenPolicy,
@@ -183,8 +184,10 @@ export class TokenService {
   }
 
   restoreAccessToken(tokenDigest: string, record: AccessTokenRecord): void {
+    // A log holds a token once per change (issued, then revoked): grant it once.
+    const known = this.accessTokens.has(tokenDigest);
     this.accessTokens.set(tokenDigest, record);
-    this.grant(tokenDigest, record);
+    if (!known) this.grant(tokenDigest, record);
   }
 
   private revokeRecord(tokenDigest: string, record: AccessTokenRecord, now: number): void {
@@ -199,9 +202,9 @@ export class TokenService {
 
   private grant(tokenDigest: string, record: AccessTokenRecord): void {
     const key = grantKey(record.appKey, record.loginId);
-    let set = this.grants.get(key);
-    if (!set) this.grants.set(key, (set = new Set()));
-    set.add(tokenDigest);
+    const digests = this.grants.get(key);
+    if (digests) digests.push(tokenDigest);
+    else this.grants.set(key, [tokenDigest]);
   }
 
   private mintAccess(appKey: string, loginId: string, now: number, origin: TokenOrigin, refreshToken: string, refreshDigest: string, lifetimeMs = this.policy.accessTokenTtlMs): IssuedAccessToken {
