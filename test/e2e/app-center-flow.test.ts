@@ -4,49 +4,25 @@
  * the listing "Connected". The partner app runs on a free port, so the test registers an app
  * whose redirect URI is that port's callback, exactly as a partner registers theirs.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockTokens, startPair, type Pair } from '../integration/partner-app/harness.js';
+import { launchChromium, requireChromium, screenshot as shot } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI installs chromium, so the browser tests must run there`);
-if (!hasChromium) console.warn(`App Center flow browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const hasChromium = requireChromium('App Center flow');
 
 const APP = { name: 'TripLink Demo Rewards', consumerKey: 'e2e-triplink', consumerSecret: 'e2e-triplink-secret' };
 const CONCUR_USER = { loginId: 'traveler@demo.example', password: 'demo-password' };
 const MEMBER = { email: 'taylor.traveler@example.com', password: 'rewards-password' };
-
-/** A fresh profile each time: on this machine Chromium floods the closed network without these flags. */
-async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'app-center-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  return { context, close: async () => (await context.close(), await rm(profile, { recursive: true, force: true })) };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).first().textContent();
 
 describe.skipIf(!hasChromium)('the App Center flow in Chromium', () => {
-  let browser: Awaited<ReturnType<typeof launch>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let pair: Pair;
   let page: Page;
 
   beforeAll(async () => {
-    browser = await launch();
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
   beforeEach(async () => {

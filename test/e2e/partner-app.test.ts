@@ -3,44 +3,21 @@
  * "Accounts linked", on a desktop and a phone, by keyboard, and when things go wrong. Codes come
  * from the mock's control API here; app-center-flow.test.ts clicks through Concur's pages too.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requestToken, startPair, type Pair } from '../integration/partner-app/harness.js';
+import { launchChromium, requireChromium, screenshot as shot } from './support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-artifacts/screenshots';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI installs chromium, so the browser tests must run there`);
-if (!hasChromium) console.warn(`partner-app browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-
-/** A fresh profile each time: on this machine Chromium floods the closed network without these flags. */
-async function launch(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'partner-app-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  return { context, close: async () => (await context.close(), await rm(profile, { recursive: true, force: true })) };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
+const hasChromium = requireChromium('partner-app');
 
 describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
-  let browser: Awaited<ReturnType<typeof launch>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let pair: Pair;
   let page: Page;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
-    browser = await launch();
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
   beforeEach(async () => {
