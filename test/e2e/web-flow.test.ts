@@ -84,6 +84,29 @@ describe.skipIf(!run)("Concur's pages in Chromium", () => {
     expect(exchanged.status).toBe(200);
   });
 
+  it('can be used by keyboard alone: skip link, labelled fields, Enter to sign in, focus on the buttons', async () => {
+    await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, state: 'kb' }));
+    // The login field has focus on arrival; type, Tab to the password, Enter submits.
+    expect(await page.evaluate('document.activeElement.id')).toBe('loginId');
+    await page.keyboard.type(USER.loginId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(USER.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Approve' }).waitFor();
+    // A page without a form to fill starts at the skip link, which lands on the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to main content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.getByRole('button', { name: 'Approve' }).focus();
+    await screenshot(page, 'web-flow-consent-keyboard-focus');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Deny');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/callback\?/);
+    expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
+  });
+
   it('denies: back to the partner with access_denied and the state', async () => {
     await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, state: 's1' }));
     await signIn();
