@@ -14,7 +14,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { createAutoConnectWorker, createConcurClient, type CycleSummary, type MatchResult } from '../client/index.js';
-import { installChildCleanup, stopAllChildren } from './lib/children.js';
+import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { adminTokens, LIST_PATH, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
 import { processCpuMs } from './lib/proc-stats.js';
 import { assertMockBuilt, startMock, type RunningServer } from './lib/servers.js';
@@ -160,11 +160,7 @@ async function runBaseline(n: number): Promise<BaselineRun> {
 async function main(): Promise<number> {
   assertMockBuilt();
   installChildCleanup();
-  const watchdog = setTimeout(() => {
-    progress(`benchmark still running after ${WATCHDOG_MS / 60_000} min: giving up`);
-    void stopAllChildren().finally(() => process.exit(1));
-  }, WATCHDOG_MS);
-  watchdog.unref();
+  const clearWatchdog = installWatchdog(WATCHDOG_MS, progress);
   try {
     console.log(`auto-connect benchmark: node ${process.version}, ${os.cpus().length} CPU(s); mock in a child process, worker and baseline in this one; concurrency ${CONCURRENCY}, pages of 10\n`);
     const rows: { worker: WorkerRun; baseline: BaselineRun }[] = [];
@@ -215,7 +211,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ benchmark: 'auto-connect', node: process.version, cpus: os.cpus().length, concurrency: CONCURRENCY, runs: rows.map(({ worker: w, baseline: b }) => ({ n: w.summary.requests, worker: { seconds: round2(w.seconds), rps: Math.round(w.requestsPerSecond), cpuPercent: round2(w.workerCpuPercent), httpCalls: w.httpCalls, outcomes: w.summary.outcomes, revoked: w.summary.revoked, rssBeforeMiB: round2(w.rssBeforeMiB), rssPeakMiB: round2(w.rssPeakMiB), heapPeakMiB: round2(w.heapPeakMiB), mockCpuPercent: w.mockCpuPercent === null ? null : round2(w.mockCpuPercent) }, baseline: { seconds: round2(b.seconds), rps: Math.round(b.requestsPerSecond), httpCalls: b.httpCalls, mockCpuPercent: b.mockCpuPercent === null ? null : round2(b.mockCpuPercent), mockCapacityRps: b.mockCapacity === null ? null : Math.round(b.mockCapacity) } })), targets }));
     return 0;
   } finally {
-    clearTimeout(watchdog);
+    clearWatchdog();
     await stopAllChildren();
   }
 }

@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { installChildCleanup, stopAllChildren } from './lib/children.js';
+import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { assertMockBuilt } from './lib/servers.js';
 import { round } from './lib/stats.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
@@ -31,11 +31,7 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<number> {
   assertMockBuilt();
   installChildCleanup();
-  const watchdog = setTimeout(() => {
-    progress(`benchmark still running after ${WATCHDOG_MS / 60_000} min: giving up`);
-    void stopAllChildren().finally(() => process.exit(1));
-  }, WATCHDOG_MS);
-  watchdog.unref();
+  const clearWatchdog = installWatchdog(WATCHDOG_MS, progress);
   const started = performance.now();
   try {
     console.log(`mock-concur benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()} ${os.arch()}`);
@@ -67,7 +63,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(jsonReport(throughput, coldStart, scale, scaleRatios, targets)));
     return 0;
   } finally {
-    clearTimeout(watchdog);
+    clearWatchdog();
     await stopAllChildren();
   }
 }

@@ -108,3 +108,16 @@ export function installChildCleanup(): void {
     for (const child of live) child.kill('SIGKILL');
   });
 }
+
+/**
+ * Ends a benchmark that runs far past its expected length (only a hang gets there): says so,
+ * stops every child and exits 1. Call the returned function when the run is over.
+ */
+export function installWatchdog(ms: number, progress: (line: string) => void): () => void {
+  const watchdog = setTimeout(() => {
+    progress(`benchmark still running after ${ms / 60_000} min: giving up`);
+    void stopAllChildren().finally(() => process.exit(1));
+  }, ms);
+  watchdog.unref();
+  return () => clearTimeout(watchdog);
+}
