@@ -193,7 +193,8 @@ async function main(): Promise<number> {
         ]),
       ),
     );
-    const at10k = rows.find((r) => r.worker.n === 10_000)!;
+    // The 10 000 target is judged on that size, or on the largest size run (BENCH_SIZES can differ).
+    const at10k = rows.find((r) => r.worker.n === 10_000) ?? rows.at(-1)!;
     const minRatio = Math.min(...rows.map((r) => r.worker.requestsPerSecond / r.baseline.requestsPerSecond));
     const first = rows[0]!.worker;
     const last = rows.at(-1)!.worker;
@@ -204,7 +205,7 @@ async function main(): Promise<number> {
       memoryFlat: { growthMiB: round2(growth), met: growth < 50 },
     };
     console.log(
-      `\nTargets: 10 000 in < ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandUnder30s.met)} (${fixed(at10k.worker.seconds, 1)} s) · ` +
+      `\nTargets: ${grouped(at10k.worker.n)} in < ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandUnder30s.met)} (${fixed(at10k.worker.seconds, 1)} s) · ` +
         `worker ≥ ${TARGET_RATIO} of the mock alone ${verdict(targets.withinTwiceOfBaseline.met)} (lowest ${fixed(minRatio, 2)}) · ` +
         `peak memory growth ${grouped(first.summary.requests)} → ${grouped(last.summary.requests)}: ${fixed(growth, 0)} MiB ${verdict(targets.memoryFlat.met)}\n`,
     );
