@@ -38,7 +38,8 @@ export function endSession(reply: FastifyReply): void {
 /** A local path to return to after signing in: never another origin (no open redirect). */
 export function safeReturnTo(raw: unknown, fallback = '/appcenter'): string {
   if (typeof raw !== 'string' || raw.length > 2048) return fallback;
-  // One leading slash, no scheme-relative `//host` or `/\host`, no control characters.
-  if (!/^\/(?![/\\])[^\s\p{Cc}]*$/u.test(raw)) return fallback;
+  // One leading slash, no scheme-relative `//host` or `/\host`, printable ASCII only: a browser
+  // percent-encodes everything else, and Node refuses other characters in a Location header.
+  if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(raw)) return fallback;
   return raw;
 }

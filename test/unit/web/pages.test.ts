@@ -84,6 +84,20 @@ describe("the mock's web pages", () => {
     expect(res.headers.location).toBe('/appcenter');
   });
 
+  it('answers any returnTo with a redirect to a local path, never an error or another origin (property)', async () => {
+    const pathLike = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => '/' + s), fc.constantFrom('/€', '/a b', '/\u2028x', '/\\x', '//x', '/%2F%2Fx'));
+    await fc.assert(
+      fc.asyncProperty(pathLike, async (returnTo) => {
+        const res = await new Browser(app).signIn(undefined, undefined, returnTo);
+        expect(res.statusCode).toBe(303);
+        const location = String(res.headers.location);
+        expect(location).toMatch(/^\/(?![/\\])/);
+        expect(new URL(location, 'http://mock.test').origin).toBe('http://mock.test');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('answers 403 with a page, and does nothing, when a form comes without its CSRF token or with a forged one', async () => {
     await browser.signIn();
     for (const form of [{}, { _csrf: 'forged-token' }] as Record<string, string>[]) {
