@@ -51,7 +51,7 @@ const CONSOLE_SCRIPT = new Html(`
     const count = document.querySelector('[data-count="' + name + '"]');
     body.replaceChildren(...rows.map((cells) => {
       const tr = document.createElement('tr');
-      for (const cell of cells) { const td = document.createElement('td'); td.textContent = cell == null ? '' : String(cell); tr.append(td); }
+      for (const cell of cells) { const td = document.createElement('td'); td.textContent = cell == null ? '' : String(cell); if (/\\S{16,}/.test(td.textContent)) td.className = 'long'; tr.append(td); }
       return tr;
     }));
     if (!rows.length) { const tr = document.createElement('tr'); const td = document.createElement('td'); td.colSpan = 9; td.className = 'muted'; td.textContent = 'None'; tr.append(td); body.append(tr); }

@@ -1,4 +1,4 @@
-import { html, type Html } from '../web/html.js';
+import { Html, html } from '../web/html.js';
 import type { ConcurUser } from '../domain/directory.js';
 
 export interface PageOptions {
@@ -41,7 +41,8 @@ ${body}
 </html>`;
 }
 
-const STYLES = `
+/** Constant CSS: `Html`, so the template does not escape its `>` selectors. */
+const STYLES = new Html(`
 :root { --brand: #0a6ed1; --ink: #1d2d3e; --muted: #556b82; --line: #d9e1ea; --bg: #f5f6f7; --ok: #107e3e; --bad: #bb0000; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
@@ -56,9 +57,11 @@ nav { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
 main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; }
 main.wide { max-width: 80rem; }
 main:focus { outline: none; }
-h1 { font-size: 1.6rem; margin: 0 0 .75rem; }
-h2 { font-size: 1.2rem; margin: 1.25rem 0 .5rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .75rem; line-height: 1.25; }
+h2 { font-size: 1.2rem; margin: 1.25rem 0 .5rem; line-height: 1.3; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1rem 1.25rem; margin: 0 0 1rem; }
+.card > :first-child { margin-top: 0; }
+.apps > .card { margin: 0; }
 .apps { list-style: none; padding: 0; margin: 0; display: grid; gap: 1rem; }
 .muted { color: var(--muted); }
 label { display: block; font-weight: 600; margin: .75rem 0 .25rem; }
@@ -75,9 +78,12 @@ form.inline { display: inline; }
 .status-connected { color: var(--ok); font-weight: 700; }
 .scopes li { margin: .25rem 0; }
 table { width: 100%; border-collapse: collapse; font-size: .9rem; }
-th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+th { white-space: nowrap; }
+/* Only long unbroken values (ids, URLs, e-mails) may break anywhere; words like "Pending" stay whole. */
+td.long { overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; }
 /* On a phone the console's tables scroll sideways in their own box rather than squeeze every column. */
 .table-wrap table { min-width: 46rem; }
 .foot { text-align: center; color: var(--muted); font-size: .8rem; padding: 2rem 1rem; }
-`;
+`);
