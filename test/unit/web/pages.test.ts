@@ -241,4 +241,12 @@ describe("the mock's web pages", () => {
     expect(body.items).toHaveLength(3);
     expect(body.items[0]).toMatchObject({ status: 'Pending' });
   });
+
+  it('serves its stylesheet as written, not entity-escaped (quoted font names and > selectors must work)', async () => {
+    const page = await browser.request('GET', '/signin');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(page.body)?.[1] ?? '';
+    expect(style).toContain('"Segoe UI"');
+    expect(style).toContain('.card > :first-child');
+    expect(style).not.toMatch(/&(?:quot|gt|lt|amp|#39);/);
+  });
 });
