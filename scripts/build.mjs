@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './bundle-options.mjs';
 
 const PROGRAMS = {
   'mock-concur/server': 'mock-concur/server.ts',
@@ -20,18 +21,7 @@ const ASSETS = ['client/auto-connect/demo-members.csv'];
 // The mock is required; the other programs are bundled once their entry exists.
 const entryPoints = Object.fromEntries(Object.entries(PROGRAMS).filter(([, source]) => existsSync(source)));
 
-await build({
-  entryPoints,
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  logLevel: 'warning',
-  // Some CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-});
+await build({ ...NODE_BUNDLE, entryPoints, outdir: 'dist', sourcemap: true });
 
 for (const asset of ASSETS.filter((path) => existsSync(path))) {
   mkdirSync(`dist/${asset.slice(0, asset.lastIndexOf('/'))}`, { recursive: true });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../../scripts/bundle-options.mjs';
 import { spawnChild, waitForOutput, type Child } from './children.js';
 
 /** The two kinds of server under test, each started as its own process on 127.0.0.1. */
@@ -63,16 +64,7 @@ export async function bundleBare(): Promise<{ entry: string; dispose(): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'mock-concur-bench-'));
   const entry = join(dir, 'bare-fastify-server.mjs');
   try {
-    await build({
-      entryPoints: [BARE_SOURCE],
-      outfile: entry,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    });
+    await build({ ...NODE_BUNDLE, entryPoints: [BARE_SOURCE], outfile: entry });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

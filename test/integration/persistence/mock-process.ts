@@ -3,21 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from '../../../scripts/bundle-options.mjs';
 
 /** The mock's CLI bundled as `npm run build` bundles it, into a temporary dir: starts in ~0.2 s. */
 export async function bundleMockCli(): Promise<{ entry: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mock-concur-cli-'));
   const entry = join(dir, 'server.mjs');
-  await build({
-    entryPoints: ['mock-concur/server.ts'],
-    outfile: entry,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
+  await build({ ...NODE_BUNDLE, entryPoints: ['mock-concur/server.ts'], outfile: entry });
   return { entry, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -1,0 +1,3 @@
+import type { BuildOptions } from 'esbuild';
+
+export declare const NODE_BUNDLE: Readonly<Pick<BuildOptions, 'bundle' | 'platform' | 'target' | 'format' | 'logLevel' | 'banner'>>;
