@@ -25,6 +25,8 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     return user;
   }
 
+  const appNotFound = (reply: FastifyReply) => sendPage(reply, 404, errorPage({ title: 'App not found', message: 'The App Center has no app with that key.' }));
+
   app.get('/appcenter', async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
@@ -37,7 +39,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     const user = requireUser(request, reply);
     if (!user) return reply;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return sendPage(reply, 404, errorPage({ title: 'App not found', message: 'The App Center has no app with that key.' }));
+    if (!partner) return appNotFound(reply);
     const connected = mock.world.tokens.isConnected(partner.consumerKey, user.loginId, mock.clock.now());
     return sendPage(reply, 200, listingPage({ user, csrf: reply.generateCsrf(), app: partner, connected }));
   });
@@ -46,7 +48,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     const user = requireUser(request, reply);
     if (!user) return reply;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return sendPage(reply, 404, errorPage({ title: 'App not found', message: 'The App Center has no app with that key.' }));
+    if (!partner) return appNotFound(reply);
     const redirectUri = partner.redirectUris[0];
     if (!redirectUri) return sendPage(reply, 409, errorPage({ title: 'This app cannot be connected yet', message: `${partner.name} has no registered redirect URI.` }));
     // A request token for this user and this app, valid as long as every other (15 minutes by default).
@@ -61,7 +63,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     const user = requireUser(request, reply);
     if (!user) return reply;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return sendPage(reply, 404, errorPage({ title: 'App not found', message: 'The App Center has no app with that key.' }));
+    if (!partner) return appNotFound(reply);
     const count = mock.world.tokens.revokeUser(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center disconnect: revoked ${count} token(s) of ${user.loginId}`;
     return reply.redirect(`/appcenter/apps/${encodeURIComponent(partner.consumerKey)}`, 303);

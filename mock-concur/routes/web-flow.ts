@@ -5,6 +5,8 @@ import { errorPage } from '../views/error-page.js';
 import { sendPage } from '../web/plugin.js';
 import { parseScopes } from '../web/scopes.js';
 import { signedInUser } from '../web/session.js';
+import { ConcurApiError } from '../wire/errors.js';
+import { param } from '../wire/params.js';
 
 const LOGIN_PATH = '/net2/oauth2/Login.aspx';
 
@@ -21,18 +23,14 @@ export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
   const { mock } = app;
 
   function check(input: Record<string, unknown>): Checked {
-    const get = (name: string): string | undefined | null => {
-      // Names as ASP.NET reads them: case-insensitive; given twice is refused rather than guessed.
-      const hits = Object.keys(input).filter((k) => k.toLowerCase() === name);
-      if (hits.length === 0) return undefined;
-      const value = input[hits[0]!];
-      return hits.length === 1 && typeof value === 'string' ? value : null;
-    };
-    const clientId = get('client_id');
-    const redirectUri = get('redirect_uri');
-    const scope = get('scope');
-    const state = get('state');
-    if (clientId === null || redirectUri === null || scope === null || state === null) return { ok: false, problem: { title: 'Invalid request', message: 'A parameter was given more than once.' } };
+    // The API's parameter rules (case-insensitive names, given twice is refused), on a page.
+    let clientId, redirectUri, scope, state;
+    try {
+      [clientId, redirectUri, scope, state] = ['client_id', 'redirect_uri', 'scope', 'state'].map((name) => param(input, name));
+    } catch (error) {
+      if (error instanceof ConcurApiError) return { ok: false, problem: { title: 'Invalid request', message: 'A parameter was given more than once.' } };
+      throw error;
+    }
     if (!clientId) return { ok: false, problem: { title: 'Invalid request', message: 'client_id is required.' } };
     const partner = mock.world.directory.app(clientId);
     if (!partner) return { ok: false, problem: { title: 'Unknown application', message: 'No application is registered with this client_id.' } };
