@@ -58,7 +58,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
       }
       // Requests left over from earlier pages sit ahead of the new ones: step over them next time.
       offset += page.items.length - fresh.length;
-      const queue = byDeadline(fresh, fetchedAt, settings);
+      const queue = withDeadline(fresh, fetchedAt, settings);
       await Promise.all(queue.map((item) => limit(async () => record(await processRequest(item, ctx)))));
     }
   } catch (e) {
@@ -112,11 +112,12 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
 }
 
 /**
- * Earliest deadline first. A request token is minted when Concur hands the request out, which
- * the worker sees as the moment it read the page; a page read later never outranks an earlier
- * one, and within a page the queue's own order breaks ties.
+ * Earliest deadline first, without a sort: a request token is minted when Concur hands the
+ * request out, which the worker sees as the moment it read the page. Every request of a page
+ * shares that deadline, and pages are settled in the order they were read, so settling in page
+ * order, queue order within, is already earliest deadline first.
  */
-function byDeadline(requests: ConnectionRequest[], fetchedAt: number, settings: CycleSettings): QueuedRequest[] {
+function withDeadline(requests: ConnectionRequest[], fetchedAt: number, settings: CycleSettings): QueuedRequest[] {
   const deadline = fetchedAt + settings.requestTokenTtlMs - settings.safetyMarginMs;
-  return requests.map((request) => ({ request, deadline })).sort((a, b) => a.deadline - b.deadline);
+  return requests.map((request) => ({ request, deadline }));
 }
