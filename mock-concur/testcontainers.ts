@@ -36,12 +36,27 @@ const MOCK_PORT = 8080;
 const BUILT_IMAGE = 'mock-concur:testcontainers';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Builds the project's Dockerfile into `tag` on the `NODE_IMAGE` base. A base that cannot be
+ * pulled (a machine without a registry) fails with the way out, not only Docker's message.
+ */
+export async function buildMockConcurImage(options: { context?: string; nodeImage?: string; tag?: string } = {}): Promise<GenericContainer> {
+  const nodeImage = options.nodeImage ?? process.env.NODE_IMAGE ?? 'node:20-bookworm-slim';
+  try {
+    return await GenericContainer.fromDockerfile(options.context ?? PROJECT_ROOT)
+      .withBuildArgs({ NODE_IMAGE: nodeImage })
+      .build(options.tag ?? BUILT_IMAGE, { deleteOnExit: false });
+  } catch (error) {
+    throw new Error(
+      `building the mock-concur image on ${nodeImage} failed: ${(error as Error).message}. ` +
+        'Without access to a registry, make a local base (.ci/docker-setup.sh builds local/node-min:20 from this machine\'s node) and set NODE_IMAGE to it.',
+      { cause: error },
+    );
+  }
+}
+
 export async function startMockConcurContainer(options: MockConcurContainerOptions = {}): Promise<StartedMockConcurContainer> {
-  const image = options.image
-    ? new GenericContainer(options.image)
-    : await GenericContainer.fromDockerfile(options.context ?? PROJECT_ROOT)
-        .withBuildArgs({ NODE_IMAGE: options.nodeImage ?? process.env.NODE_IMAGE ?? 'node:20-bookworm-slim' })
-        .build(BUILT_IMAGE, { deleteOnExit: false });
+  const image = options.image ? new GenericContainer(options.image) : await buildMockConcurImage({ context: options.context, nodeImage: options.nodeImage });
   const container = await image
     .withExposedPorts(MOCK_PORT)
     .withEnvironment({ LOG_LEVEL: 'warn', STATE_DIR: '', ...options.env })

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { GenericContainer, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { buildMockConcurImage } from '../../mock-concur/testcontainers.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composeEnvironment, detectCompose, serviceContainer } from './compose-environment.js';
 
@@ -60,9 +61,7 @@ export function demoComposeSuite(): void {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
     const missing = PROGRAMS.filter((path) => !existsSync(`${ROOT}${path}`));
     if (missing.length > 0) throw new Error(`the demo needs ${missing.join(', ')} (npm run build makes them from their sources)`);
-    await GenericContainer.fromDockerfile(ROOT)
-      .withBuildArgs({ NODE_IMAGE: process.env.NODE_IMAGE ?? 'node:20-bookworm-slim' })
-      .build(IMAGE, { deleteOnExit: false });
+    await buildMockConcurImage({ context: ROOT, tag: IMAGE });
     const [mockPort, partnerPort] = [await freePort(), await freePort()];
     mockUrl = `http://127.0.0.1:${mockPort}`;
     partnerUrl = `http://127.0.0.1:${partnerPort}`;
