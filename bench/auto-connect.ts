@@ -11,9 +11,11 @@
  * Prints a table, the targets, and one JSON line. Exits 1 if a cycle did not settle all N.
  */
 import os from 'node:os';
+import { DEMO } from 'mock-concur';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import { createAutoConnectWorker, createConcurClient, type CycleSummary, type MatchResult } from '../client/index.js';
+import { createConcurClient } from 'concur-partner-client';
+import { createAutoConnectWorker, type CycleSummary, type MatchResult } from 'concur-auto-connect';
 import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { adminTokens, LIST_PATH, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
 import { processCpuMs } from './lib/proc-stats.js';
@@ -25,8 +27,8 @@ const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(N
 const OPTIONAL_BUDGET_MS = 120_000;
 const CONCURRENCIES = [8, 16] as const;
 const SAMPLE_MS = 50;
-const APP = { consumerKey: 'demo-consumer-key', consumerSecret: 'demo-consumer-secret' };
-const ADMIN = { loginId: 'wsadmin@demo.example', password: 'demo-password' };
+const APP = { consumerKey: DEMO.app.consumerKey, consumerSecret: DEMO.app.consumerSecret };
+const ADMIN = DEMO.admin;
 const TARGET_SECONDS_AT_10K = 30;
 const TARGET_RATIO = 0.5;
 const WATCHDOG_MS = 10 * 60_000;

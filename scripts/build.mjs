@@ -1,32 +1,39 @@
-// Bundles each program into one self-contained file under dist/ (every dependency inside), so
-// `npm start`, the cold-start benchmark and the container image run plain JavaScript with no
-// TypeScript loader and no node_modules:
-//   dist/mock-concur/server.js          the mock
-//   dist/client/partner-app/server.js   the reference partner app
-//   dist/client/auto-connect/cli.js     the auto-connect worker (+ its demo members file)
-// `node scripts/build.mjs --image` (npm run image) then builds the container image from them.
+// npm run build: every package to ESM JavaScript + declarations + source maps (tsc -b, in
+// dependency order), then each program's built bin bundled into one self-contained file for
+// the container images, which have no npm and no node_modules:
+//   mock-concur/dist/bundle/mock-concur.js   the mock's bin (`npx mock-concur`: one file to load
+//                                            starts faster than ~150 modules) and its image
+//                                            (mock-concur/Dockerfile, shipped in the package so
+//                                            startMockConcurContainer works from a partner's project)
+//   dist/image/…                             the demo image (./Dockerfile): the mock, the
+//                                            partner app, the worker and its members file
+// `node scripts/build.mjs --image` (npm run image) then builds the demo image.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { NODE_BUNDLE } from './bundle-options.mjs';
 
-const PROGRAMS = {
-  'mock-concur/server': 'mock-concur/server.ts',
-  'client/partner-app/server': 'client/partner-app/server.ts',
-  'client/auto-connect/cli': 'client/auto-connect/cli.ts',
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+/** Bundle name → the package's built bin. */
+export const PROGRAMS = {
+  'mock-concur': 'mock-concur/dist/cli.js',
+  'partner-app': 'partner-app/dist/server.js',
+  'concur-auto-connect': 'auto-connect/dist/cli.js',
 };
-/** Files a program reads at run time, copied beside its bundle. */
-const ASSETS = ['client/auto-connect/demo-members.csv'];
 
-// The mock is required; the other programs are bundled once their entry exists.
-const entryPoints = Object.fromEntries(Object.entries(PROGRAMS).filter(([, source]) => existsSync(source)));
-
-await build({ ...NODE_BUNDLE, entryPoints, outdir: 'dist', sourcemap: true });
-
-for (const asset of ASSETS.filter((path) => existsSync(path))) {
-  mkdirSync(`dist/${asset.slice(0, asset.lastIndexOf('/'))}`, { recursive: true });
-  copyFileSync(asset, `dist/${asset}`);
-}
+rmSync('dist/image', { recursive: true, force: true });
+await build({ ...NODE_BUNDLE, entryPoints: PROGRAMS, outdir: 'dist/image', sourcemap: true });
+copyFileSync('auto-connect/demo-members.csv', 'dist/image/demo-members.csv');
+mkdirSync('mock-concur/dist/bundle', { recursive: true });
+// No source map here: it would triple the tarball; the unminified bundle reads well enough.
+await build({ ...NODE_BUNDLE, entryPoints: { 'mock-concur': PROGRAMS['mock-concur'] }, outdir: 'mock-concur/dist/bundle' });
 
 if (process.argv.includes('--image')) {
   // The base is a build argument: a public Node image by default, the local registry-less

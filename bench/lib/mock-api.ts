@@ -1,5 +1,5 @@
-import { DEMO } from '../../mock-concur/domain/demo-data.js';
-import { expectStatus, httpRequest, type HttpOptions } from './http.js';
+import { DEMO, MockControlClient } from 'mock-concur';
+import { expectStatus, httpRequest } from './http.js';
 
 /** The few calls the benchmark makes to set a mock up, with the demo app's credentials. */
 
@@ -31,29 +31,19 @@ export function refreshQuery(refreshToken: string): string {
 
 /**
  * Adds `total` generated travellers with pending requests for the demo app, `chunk` per
- * call: each call builds its share in one synchronous loop, so chunks keep every call (and
- * the mock's unresponsive spell) bounded.
+ * call, through the shipped control client: each call builds its share in one synchronous
+ * loop, so chunks keep every call (and the mock's unresponsive spell) bounded.
  */
-export async function seedConnectionRequests(baseUrl: string, total: number, chunk = 200_000, options: Pick<HttpOptions, 'agent'> = {}): Promise<void> {
+export async function seedConnectionRequests(baseUrl: string, total: number, chunk = 200_000): Promise<void> {
+  const control = new MockControlClient(baseUrl, { timeoutMs: 120_000 });
   for (let done = 0; done < total; ) {
     const count = Math.min(chunk, total - done);
-    expectStatus(
-      await httpRequest(`${baseUrl}/_mock/connection-requests`, {
-        ...options,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ count }),
-        timeoutMs: 120_000,
-      }),
-      201,
-      `seeding ${count} connection requests`,
-    );
+    await control.seedConnectionRequests({ count });
     done += count;
   }
 }
 
 /** Pending requests as the mock's health endpoint counts them. */
 export async function pendingCount(baseUrl: string): Promise<number> {
-  const response = expectStatus(await httpRequest(`${baseUrl}/_mock/health`), 200, 'health');
-  return (JSON.parse(response.body) as { connectionRequests: { Pending: number } }).connectionRequests.Pending;
+  return (await new MockControlClient(baseUrl).health()).connectionRequests.Pending;
 }

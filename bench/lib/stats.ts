@@ -28,4 +28,4 @@ export function round(value: number, digits = 2): number {
 
 // The list-at-scale offsets come from a seeded PRNG, so two runs differ by the code under
 // test, not by which pages happened to be drawn.
-export { seededRandom } from '../../mock-concur/domain/seeded-random.js';
+export { seededRandom } from '../../mock-concur/src/domain/seeded-random.js';

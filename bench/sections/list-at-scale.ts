@@ -96,7 +96,7 @@ async function prepareQueue(size: number, log: (line: string) => void): Promise<
   try {
     log(`  ${size.toLocaleString('en-US')} queued: seeding…`);
     const seedStart = performance.now();
-    await seedConnectionRequests(mock.url, size, SEED_CHUNK, { agent });
+    await seedConnectionRequests(mock.url, size, SEED_CHUNK);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const pending = await pendingCount(mock.url);
     if (pending !== size) throw new Error(`expected ${size} pending requests after seeding, the mock reports ${pending}`);

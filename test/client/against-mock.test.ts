@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
-import {
-  createConcurClient,
-  MalformedResponseError,
-  NetworkError,
-  RequestTokenExpiredError,
-  TimeoutError,
-  UnauthorizedError,
-  type ConcurClientInput,
-} from '../../client/index.js';
+import { DEMO, startMockConcur, type StartedMockConcur } from 'mock-concur';
+import { createConcurClient, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type ConcurClientInput } from 'concur-partner-client';
 
 // The mock's seeded demo credentials (README "Demo credentials").
-const APP = { consumerKey: 'demo-consumer-key', consumerSecret: 'demo-consumer-secret' };
-const ADMIN = ['wsadmin@demo.example', 'demo-password'] as const;
+const APP = { consumerKey: DEMO.app.consumerKey, consumerSecret: DEMO.app.consumerSecret };
+const ADMIN = [DEMO.admin.loginId, DEMO.admin.password] as const;
 const fastRetry = { retries: 3, initialDelayMs: 1, maxDelayMs: 5, maxElapsedMs: 5_000 };
 
 describe('the client against a running mock', () => {
@@ -23,7 +15,7 @@ describe('the client against a running mock', () => {
     mock = await startMockConcur();
   });
   afterAll(() => mock.close());
-  beforeEach(() => mock.control.reset());
+  beforeEach(() => mock.state.reset());
 
   it.each(['json', 'xml'] as const)('signs in, polls every page, exchanges a request token and reports CRSUC (%s)', async (format) => {
     const concur = client({ format });
@@ -57,16 +49,16 @@ describe('the client against a running mock', () => {
 
   it('retries a GET through two injected 503s', async () => {
     const admin = await client().nativeLogin(...ADMIN);
-    mock.control.faults.add({ path: '/api/v3.2/*', status: 503, times: 2 });
+    mock.state.faults.add({ path: '/api/v3.2/*', status: 503, times: 2 });
     const page = await client().connectionRequests(admin).list();
     expect(page.items.length).toBeGreaterThan(0);
   });
 
   it('retries a GET after a connection reset, and a malformed body', async () => {
     const admin = await client().nativeLogin(...ADMIN);
-    mock.control.faults.add({ path: '/api/v3.2/*', reset: true, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', reset: true, times: 1 });
     expect((await client().connectionRequests(admin).list()).items.length).toBeGreaterThan(0);
-    mock.control.faults.add({ path: '/api/v3.2/*', malformedBody: true, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', malformedBody: true, times: 1 });
     expect((await client({ format: 'xml' }).connectionRequests(admin).list()).items.length).toBeGreaterThan(0);
   });
 
@@ -74,29 +66,29 @@ describe('the client against a running mock', () => {
     const concur = client();
     const admin = await concur.nativeLogin(...ADMIN);
     const [item] = (await concur.connectionRequests(admin).list({ limit: 1 })).items;
-    mock.control.faults.add({ method: 'PUT', path: '/api/v3.2/*', status: 503, times: 1 });
+    mock.state.faults.add({ method: 'PUT', path: '/api/v3.2/*', status: 503, times: 1 });
     await concur.connectionRequests(admin).update(item!.id, 'CRRET');
-    mock.control.faults.add({ path: '/net2/oauth2/getaccesstoken.ashx', reset: true, times: 1 });
+    mock.state.faults.add({ path: '/net2/oauth2/getaccesstoken.ashx', reset: true, times: 1 });
     const refreshed = await concur.refreshAccessToken(admin.refreshToken!);
     expect(refreshed.refreshToken).toBe(admin.refreshToken);
   });
 
   it('times out a slow answer and succeeds on the retry', async () => {
     const admin = await client().nativeLogin(...ADMIN);
-    mock.control.faults.add({ path: '/api/v3.2/*', latencyMs: 400, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', latencyMs: 400, times: 1 });
     expect((await client({ timeoutMs: 100 }).connectionRequests(admin).list()).items.length).toBeGreaterThan(0);
   });
 
   it('types each fault when retrying is off', async () => {
     const admin = await client().nativeLogin(...ADMIN);
     const once = client({ retry: false, timeoutMs: 100 }).connectionRequests(admin);
-    mock.control.faults.add({ path: '/api/v3.2/*', status: 503, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', status: 503, times: 1 });
     await expect(once.list()).rejects.toMatchObject({ name: 'ConcurHttpError', status: 503, method: 'GET' });
-    mock.control.faults.add({ path: '/api/v3.2/*', reset: true, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', reset: true, times: 1 });
     await expect(once.list()).rejects.toBeInstanceOf(NetworkError);
-    mock.control.faults.add({ path: '/api/v3.2/*', malformedBody: true, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', malformedBody: true, times: 1 });
     await expect(once.list()).rejects.toBeInstanceOf(MalformedResponseError);
-    mock.control.faults.add({ path: '/api/v3.2/*', latencyMs: 400, times: 1 });
+    mock.state.faults.add({ path: '/api/v3.2/*', latencyMs: 400, times: 1 });
     await expect(once.list()).rejects.toBeInstanceOf(TimeoutError);
   });
 
@@ -104,10 +96,10 @@ describe('the client against a running mock', () => {
     const concur = client();
     const admin = await concur.nativeLogin(...ADMIN);
     const [item] = (await concur.connectionRequests(admin).list({ limit: 1 })).items;
-    const fault = mock.control.faults.add({ path: '/net2/oauth2/getaccesstoken.ashx', status: 503, times: 2 });
+    const fault = mock.state.faults.add({ path: '/net2/oauth2/getaccesstoken.ashx', status: 503, times: 2 });
     await expect(concur.exchangeRequestToken(item!.requestToken!)).rejects.toMatchObject({ status: 503 });
     expect(fault.hits).toBe(1);
-    mock.control.faults.clear();
+    mock.state.faults.clear();
     await expect(concur.exchangeRequestToken(item!.requestToken!)).resolves.toMatchObject({ token: expect.any(String) });
   });
 
@@ -124,8 +116,8 @@ describe('the client against a running mock', () => {
   it('revokes a user\'s tokens, after which they are refused', async () => {
     const concur = client();
     const admin = await concur.nativeLogin(...ADMIN);
-    const traveler = await concur.nativeLogin('traveler@demo.example', 'demo-password');
-    await concur.revokeUserTokens(admin.token, { consumerKey: APP.consumerKey, user: 'traveler@demo.example' });
+    const traveler = await concur.nativeLogin(DEMO.traveler.loginId, DEMO.traveler.password);
+    await concur.revokeUserTokens(admin.token, { consumerKey: APP.consumerKey, user: DEMO.traveler.loginId });
     await expect(concur.connectionRequests(traveler).list()).rejects.toBeInstanceOf(UnauthorizedError);
     const other = await concur.nativeLogin(...ADMIN);
     await concur.revokeToken(admin.token, other.token);

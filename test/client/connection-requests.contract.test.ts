@@ -1,15 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction, type ContractInterceptor } from '../../contracts/consumer/nock.js';
-import {
-  ConcurHttpError,
-  createConcurClient,
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  type ApiVersion,
-  type WireFormat,
-} from '../../client/index.js';
+import { contractExamples, explainUnmatched, interceptInteraction, type ContractInterceptor } from 'concur-contracts';
+import { ConcurHttpError, createConcurClient, ForbiddenError, NotFoundError, UnauthorizedError, type ApiVersion, type WireFormat } from 'concur-partner-client';
 
 const CONCUR = 'https://www.concursolutions.com';
 const ex = contractExamples();

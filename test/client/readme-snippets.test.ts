@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConcurClient, RequestTokenExpiredError, type ConnectionRequest } from '../../client/index.js';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
+import { createConcurClient, RequestTokenExpiredError, type ConnectionRequest } from 'concur-partner-client';
+import { startMockConcur, type StartedMockConcur } from 'mock-concur';
 
 // The README's "Using the client" snippet, verbatim between the markers, so it cannot drift.
 describe('README: using the client', () => {
@@ -51,5 +52,10 @@ describe('README: using the client', () => {
     expect(connected).toHaveLength(12);
     const health = (await (await fetch(`${mock.url}/_mock/health`)).json()) as { connectionRequests: Record<string, number> };
     expect(health.connectionRequests).toMatchObject({ Pending: 0, Connected: 12 });
+
+    const source = readFileSync(new URL(import.meta.url), 'utf8');
+    const body = source.slice(source.indexOf('// --- README snippet start\n') + 28, source.indexOf('    // --- README snippet end'));
+    const snippet = body.split('\n').map((l) => l.slice(4)).join('\n');
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(snippet);
   });
 });

@@ -1,16 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConcurHttpError,
-  createConcurClient,
-  defaultOptions,
-  InvalidOptionsError,
-  MalformedResponseError,
-  NetworkError,
-  RateLimitedError,
-  TimeoutError,
-  type ConcurClientInput,
-} from '../../client/index.js';
+import { ConcurHttpError, createConcurClient, defaultOptions, InvalidOptionsError, MalformedResponseError, NetworkError, RateLimitedError, TimeoutError, type ConcurClientInput } from 'concur-partner-client';
 
 const BASE = 'https://concur.test';
 const creds = { baseUrl: BASE, consumerKey: 'key', consumerSecret: 'the-secret' };

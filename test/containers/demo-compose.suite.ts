@@ -4,14 +4,14 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
-import { buildMockConcurImage } from '../../mock-concur/testcontainers.js';
+import { buildMockConcurImage } from 'mock-concur/testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composeEnvironment, detectCompose, serviceContainer } from './compose-environment.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE = `mock-concur:compose-test-${randomBytes(4).toString('hex')}`;
 const PROJECT = `mockconcur${randomBytes(4).toString('hex')}`;
-const PROGRAMS = ['dist/mock-concur/server.js', 'dist/client/partner-app/server.js', 'dist/client/auto-connect/cli.js', 'dist/client/auto-connect/demo-members.csv'];
+const PROGRAMS = ['dist/image/mock-concur.js', 'dist/image/partner-app.js', 'dist/image/concur-auto-connect.js', 'dist/image/demo-members.csv'];
 
 interface Health {
   connectionRequests: Record<'Pending' | 'Processing' | 'Retry' | 'Connected' | 'Failed', number>;

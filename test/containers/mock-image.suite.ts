@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyProvider } from '../../contracts/index.js';
-import { startMockConcurContainer, type StartedMockConcurContainer } from '../../mock-concur/testcontainers.js';
+import { verifyProvider } from 'concur-contracts';
+import { startMockConcurContainer, type StartedMockConcurContainer } from 'mock-concur/testcontainers';
 
 /**
  * The image as users get it: built from the Dockerfile with Testcontainers (the base from
@@ -23,7 +23,7 @@ export function mockImageSuite(): void {
   }, 180_000);
 
   afterAll(async () => {
-    await mock?.stop();
+    await mock?.close();
   });
 
   it('passes the full contract verification, with nothing skipped', async () => {
@@ -46,11 +46,11 @@ export function mockImageSuite(): void {
 
   // The README's "Testcontainers" snippet, verbatim.
   it('README snippet: startMockConcurContainer with flags, the control API, stop', async () => {
-    const mock = await startMockConcurContainer({ args: ['--seed', '7', '--travelers', '3'] }); // { url, control, container, stop }
+    const mock = await startMockConcurContainer({ args: ['--seed', '7', '--travelers', '3'] }); // { url, control, close, container }
     const { connectionRequests } = await mock.control.health(); // 3 pending demo requests
     await mock.control.addFault({ path: '/api/v3.2/*', status: 503, times: 1 });
     const answer = await fetch(`${mock.url}/api/v3.2/common/connectionrequests`); // point your client at mock.url
-    await mock.stop();
+    await mock.close();
     expect(connectionRequests.Pending).toBe(3);
     expect(answer.status).toBe(503);
   }, 120_000);

@@ -1,18 +1,19 @@
+import { SOURCE_NODE_ARGS } from '../support/node-args.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
+import { startMockConcur, type StartedMockConcur } from 'mock-concur';
 import { startRewritingProxy, type RewritingProxy } from './support/rewriting-proxy.js';
 
 const run = promisify(execFile);
 
-/** Runs a contracts CLI as `npm run` does (through tsx), answering its exit code and output. */
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `concur-contracts <command>` from source, as `npm run contracts:…` does, answering its exit code and output. */
+async function cli(command: 'verify' | 'export-pact', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', `contracts/cli/${script}`, ...args], { cwd: process.cwd(), env: { ...process.env, CONTRACT_BASE_URL: '' } });
+    const { stdout, stderr } = await run(process.execPath, [...SOURCE_NODE_ARGS, 'contracts/src/cli.ts', command, ...args], { cwd: process.cwd(), env: { ...process.env, CONTRACT_BASE_URL: '' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -35,30 +36,30 @@ describe('the contracts CLIs', () => {
   });
 
   it('contracts:verify passes against the mock and exits 0', async () => {
-    const { code, stdout } = await cli('verify.ts', ['--base-url', mock.url]);
+    const { code, stdout } = await cli('verify', ['--base-url', mock.url]);
     expect(code).toBe(0);
     expect(stdout).toContain(`Contract verification against ${mock.url}: the mock`);
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed, 0 skipped, 0 errored \(\d+ interactions\)$/);
   });
 
   it('contracts:verify fails with a precise report against a broken provider and exits 1', async () => {
-    const { code, stdout } = await cli('verify.ts', ['--base-url', broken.url, '--only', 'connection-requests-update/v3-2-cr']);
+    const { code, stdout } = await cli('verify', ['--base-url', broken.url, '--only', 'connection-requests-update/v3-2-cr']);
     expect(code).toBe(1);
     expect(stdout).toContain('FAIL  connection-requests-update/v3-2-crret — accepts CRRET (retry the connection later) and answers 204 No Content\n      status: expected 204 but got 200');
     expect(stdout.trim().split('\n').at(-1)).toBe('0 passed, 7 failed, 0 skipped, 0 errored (7 interactions)');
   });
 
   it('contracts:verify explains its usage when the base URL is missing, and exits 2', async () => {
-    const { code, stderr } = await cli('verify.ts', []);
+    const { code, stderr } = await cli('verify', []);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^contracts:verify: --base-url is required\n\nUsage: npm run contracts:verify -- --base-url URL/);
+    expect(stderr).toMatch(/^concur-contracts verify: --base-url is required\n\nUsage: concur-contracts verify --base-url URL/);
     expect(stderr).toContain('--consumer-secret VALUE         env CONCUR_CONSUMER_SECRET');
   });
 
   it('contracts:export-pact writes the Pact file where --out says', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pacts-'));
     dirs.push(dir);
-    const { code, stdout } = await cli('export-pact.ts', ['--out', dir]);
+    const { code, stdout } = await cli('export-pact', ['--out', dir]);
     expect(code).toBe(0);
     const file = join(dir, 'concur-partner-client-concur.json');
     expect(stdout).toMatch(/^wrote \d+ interactions to /);

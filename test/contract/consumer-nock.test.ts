@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction } from '../../contracts/consumer/nock.js';
-import { checkConsumerUsage, ENFORCE_CONSUMER_USAGE, isFilteredRun } from '../../contracts/consumer/usage-gate.js';
-import { ConsumerUsage, formatUnused, readRecordedUsage, unusedInteractions } from '../../contracts/consumer/usage-registry.js';
-import { loadFixtures } from '../../contracts/fixtures/load-fixtures.js';
+import { contractExamples, explainUnmatched, interceptInteraction, loadFixtures } from 'concur-contracts';
+import { checkConsumerUsage, ENFORCE_CONSUMER_USAGE, isFilteredRun } from '../../contracts/src/consumer/usage-gate.js';
+import { ConsumerUsage, formatUnused, readRecordedUsage, unusedInteractions } from '../../contracts/src/consumer/usage-registry.js';
 
 // The client (issue 4) does not exist yet: these tests drive the helper with plain fetch.
 const CONCUR = 'https://www.concursolutions.com';

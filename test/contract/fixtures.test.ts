@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FixtureError, type FixtureProblem } from '../../contracts/fixtures/fixture-error.js';
-import type { FixtureFile } from '../../contracts/fixtures/fixture-types.js';
-import { CONTRACTS_DIR, loadFixtures } from '../../contracts/fixtures/load-fixtures.js';
+import { FixtureError, type FixtureProblem } from '../../contracts/src/fixtures/fixture-error.js';
+import type { FixtureFile } from '../../contracts/src/fixtures/fixture-types.js';
+import { CONTRACTS_DIR, loadFixtures } from 'concur-contracts';
 
 /** The coverage list, each item with the fixtures that cover it. */
 const REQUIRED_COVERAGE: Record<string, string[]> = {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleResponse } from '../../contracts/consumer/example-response.js';
-import { bindVariables, exampleValues } from '../../contracts/fixtures/bind-variables.js';
-import { CONTRACTS_DIR, loadFixtures } from '../../contracts/fixtures/load-fixtures.js';
-import { interpolate } from '../../contracts/fixtures/placeholders.js';
-import { matchValue } from '../../contracts/matching/match-value.js';
-import { formatPath } from '../../contracts/matching/mismatch.js';
-import { checkAgainstSwagger, swaggerFile, swaggerTarget } from '../../contracts/swagger/swagger-schema.js';
-import { parseXmlDocument } from '../../contracts/wire/xml-tree.js';
+import { exampleResponse } from '../../contracts/src/consumer/example-response.js';
+import { bindVariables, exampleValues } from '../../contracts/src/fixtures/bind-variables.js';
+import { CONTRACTS_DIR, loadFixtures } from 'concur-contracts';
+import { interpolate } from '../../contracts/src/fixtures/placeholders.js';
+import { matchValue } from '../../contracts/src/matching/match-value.js';
+import { formatPath } from '../../contracts/src/matching/mismatch.js';
+import { checkAgainstSwagger, swaggerFile, swaggerTarget } from '../../contracts/src/swagger/swagger-schema.js';
+import { parseXmlDocument } from '../../contracts/src/wire/xml-tree.js';
 
 const fixtures = loadFixtures();
 const examples = exampleValues(fixtures.variables);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesDateFormat } from '../../contracts/matching/date-format.js';
-import { matchValue } from '../../contracts/matching/match-value.js';
-import { formatPath } from '../../contracts/matching/mismatch.js';
-import { parseXmlDocument } from '../../contracts/wire/xml-tree.js';
-import { writeXmlDocument } from '../../contracts/wire/xml-writer.js';
-import { concurDateTime, usTokenDate } from '../../mock-concur/wire/dates.js';
+import { matchesDateFormat } from '../../contracts/src/matching/date-format.js';
+import { matchValue } from '../../contracts/src/matching/match-value.js';
+import { formatPath } from '../../contracts/src/matching/mismatch.js';
+import { parseXmlDocument } from '../../contracts/src/wire/xml-tree.js';
+import { writeXmlDocument } from '../../contracts/src/wire/xml-writer.js';
+import { concurDateTime, usTokenDate } from '../../mock-concur/src/wire/dates.js';
 
 const report = (expected: Parameters<typeof matchValue>[0], actual: unknown, notation: 'json' | 'xml' = 'json') => matchValue(expected, actual, notation).map((m) => `${formatPath(m.path, notation)}: ${m.message}`);
 

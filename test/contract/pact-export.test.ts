@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixtures } from '../../contracts/fixtures/load-fixtures.js';
-import { BASE_STATE, exportPact } from '../../contracts/pact/export-pact.js';
+import { loadFixtures } from 'concur-contracts';
+import { BASE_STATE, exportPact } from '../../contracts/src/pact/export-pact.js';
 
 type PactInteraction = {
   description: string;

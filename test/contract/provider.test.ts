@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatReport } from '../../contracts/provider/format-report.js';
-import { verifyProvider, type VerificationReport } from '../../contracts/provider/verify-provider.js';
-import { DEMO } from '../../mock-concur/domain/demo-data.js';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
+import { formatReport } from '../../contracts/src/provider/format-report.js';
+import { verifyProvider, type VerificationReport } from '../../contracts/src/provider/verify-provider.js';
+import { DEMO, startMockConcur, type StartedMockConcur } from 'mock-concur';
 import { startRewritingProxy, type RewritingProxy } from './support/rewriting-proxy.js';
 
 const summary = (report: VerificationReport) => report.results.filter((r) => r.outcome !== 'passed').map((r) => `${r.outcome} ${r.key}: ${r.reason ?? r.mismatches.map((m) => `${m.where}: ${m.message}`).join('; ')}`);

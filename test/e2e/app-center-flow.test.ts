@@ -5,6 +5,7 @@
  * whose redirect URI is that port's callback, exactly as a partner registers theirs.
  */
 import type { Page } from 'playwright-core';
+import { DEMO } from 'mock-concur';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockTokens, startPair, type Pair } from '../integration/partner-app/harness.js';
 import { launchChromium, requireChromium, screenshot as shot } from './support/browser.js';
@@ -12,7 +13,7 @@ import { launchChromium, requireChromium, screenshot as shot } from './support/b
 const hasChromium = requireChromium('App Center flow');
 
 const APP = { name: 'TripLink Demo Rewards', consumerKey: 'e2e-triplink', consumerSecret: 'e2e-triplink-secret' };
-const CONCUR_USER = { loginId: 'traveler@demo.example', password: 'demo-password' };
+const CONCUR_USER = DEMO.traveler;
 const MEMBER = { email: 'taylor.traveler@example.com', password: 'rewards-password' };
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).first().textContent();
 

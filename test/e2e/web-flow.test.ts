@@ -5,14 +5,14 @@
  * for the redirect URI, so the test sees exactly where Concur sends the browser.
  */
 import { createServer, type Server } from 'node:http';
+import { DEMO, startMockConcur, type StartedMockConcur } from 'mock-concur';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
 import { launchChromium, requireChromium, screenshot } from './support/browser.js';
 
 const run = requireChromium('Web flow and console');
-const USER = { loginId: 'traveler@demo.example', password: 'demo-password' };
+const USER: { loginId: string; password: string } = DEMO.traveler;
 const APP = { consumerKey: 'e2e-web-flow', consumerSecret: 'e2e-web-flow-secret-value' };
 
 describe.skipIf(!run)("Concur's pages in Chromium", () => {

@@ -1,23 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { buildMockConcur } from '../../mock-concur/app.js';
-import { startMockConcur } from '../../mock-concur/testing.js';
+import { runSnippet, testedSnippets } from '../support/readme-snippets.js';
 
-// The README's "Using it from tests" snippets, verbatim, so they cannot drift from the code.
+// The README's marked snippets, taken from the README itself and run as written, each with a
+// few lines appended that print what it left behind, so they cannot drift from the code.
 describe('README snippets', () => {
-  it('startMockConcur: clock, faults, close', async () => {
-    const mock = await startMockConcur(); // { url, clock, control, app, close }
-    const before = mock.clock.now();
-    mock.clock.advance(16 * 60_000); // every request token handed out so far is now expired
-    mock.control.faults.add({ path: '/api/v3.2/*', status: 503, times: 2 });
-    expect(mock.clock.now() - before).toBe(16 * 60_000);
-    expect((await fetch(`${mock.url}/api/v3.2/common/connectionrequests`)).status).toBe(503);
-    await mock.close();
+  const [install, inProcess, inject] = testedSnippets('README.md');
+
+  it('finds the three marked snippets', () => {
+    expect([install, inProcess, inject].every((s) => typeof s === 'string' && s.length > 0)).toBe(true);
+  });
+
+  it('Install: startMockConcur, the client against it, the typed control client', async () => {
+    const out = await runSnippet('readme-install', `${install}\nconsole.log(JSON.stringify({ items: page.items.length, url: mock.url }));\n`);
+    const result = JSON.parse(out.trim().split('\n').pop()!) as { items: number; url: string };
+    expect(result.items).toBe(5);
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('startMockConcur: clock, a fault through mock.control, close', async () => {
+    const probe = inProcess!.replace('await mock.close();', "const answer = await fetch(`${mock.url}/api/v3.2/common/connectionrequests`);\nconsole.log(answer.status, (await mock.control.faults()).length);\nawait mock.close();");
+    expect(probe).not.toBe(inProcess);
+    expect((await runSnippet('readme-in-process', probe)).trim()).toBe('503 1');
   });
 
   it('buildMockConcur with inject()', async () => {
-    const app = await buildMockConcur({ clock: 'manual', queueMode: 'lease', requestTokenTtlMs: 60_000 });
-    const res = await app.inject({ url: '/_mock/health' });
-    expect(res.json()).toMatchObject({ status: 'ok', queueMode: 'lease' });
-    await app.close();
+    const out = await runSnippet('readme-inject', `${inject}\nconsole.log(JSON.stringify(res.json()));\nawait app.close();\n`);
+    expect(JSON.parse(out.trim())).toMatchObject({ status: 'ok', queueMode: 'lease' });
   });
 });

@@ -1,10 +1,11 @@
+import { SOURCE_NODE_ARGS } from '../support/node-args.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** Runs the CLI from source (through tsx), as `npm start` runs its bundle. */
 function startCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'mock-concur/server.ts', ...args], { cwd: process.cwd(), env: { ...process.env, PORT: '', HOST: '' } });
+  return spawn(process.execPath, [...SOURCE_NODE_ARGS, 'mock-concur/src/cli.ts', ...args], { cwd: process.cwd(), env: { ...process.env, PORT: '', HOST: '' } });
 }
 
 async function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
@@ -50,7 +51,7 @@ describe('the mock-concur CLI', () => {
       proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const [code] = await once(proc, 'exit');
       expect(code).toBe(2);
-      expect(err).toContain('Usage: npm start');
+      expect(err).toContain('Usage: mock-concur [options]');
     }
   });
 });

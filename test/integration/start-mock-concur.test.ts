@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockConcur, type StartedMockConcur } from '../../mock-concur/testing.js';
+import { startMockConcur, type StartedMockConcur } from 'mock-concur';
 import { basic, DEMO } from '../support/mock.js';
 
 type Page = { Items: { URI: string; requestToken: string }[]; NextPage: string | null };
@@ -31,7 +31,7 @@ describe('startMockConcur over real HTTP', () => {
   });
 
   it('resets the connection for a reset fault, and journals it', async () => {
-    mock.control.faults.add({ path: '/api/v3.2/*', reset: true, times: 1 });
+    await mock.control.addFault({ path: '/api/v3.2/*', reset: true, times: 1 });
     await expect(fetch(`${mock.url}/api/v3.2/common/connectionrequests`, { headers: { authorization: `OAuth ${admin}` } })).rejects.toThrow();
     const next = await fetch(`${mock.url}/api/v3.2/common/connectionrequests`, { headers: { authorization: `OAuth ${admin}` } });
     expect(next.status).toBe(200);

@@ -1,8 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
-import { buildMockConcur } from '../../mock-concur/app.js';
-import { DEMO } from '../../mock-concur/domain/demo-data.js';
-import type { MockConcurInput } from '../../mock-concur/options.js';
+import { buildMockConcur, DEMO, type MockConcurInput } from 'mock-concur';
 
 export { DEMO };
 
@@ -23,7 +21,7 @@ export interface Tokens {
 }
 
 /** A token through the Native flow (JSON), as an auto-connect service gets its admin token. */
-export async function nativeToken(app: FastifyInstance, loginId: string = DEMO.admin.loginId, consumerKey: string = DEMO.app.consumerKey, password = 'demo-password'): Promise<Tokens> {
+export async function nativeToken(app: FastifyInstance, loginId: string = DEMO.admin.loginId, consumerKey: string = DEMO.app.consumerKey, password: string = DEMO.admin.password): Promise<Tokens> {
   const res = await app.inject({ url: '/net2/oauth2/accesstoken.ashx', headers: { authorization: basic(loginId, password), 'x-consumerkey': consumerKey, accept: 'application/json' } });
   if (res.statusCode !== 200) throw new Error(`native flow failed: ${res.statusCode} ${res.body}`);
   const body = res.json<{ Access_Token: { Token: string; Refresh_Token: string } }>();

@@ -9,8 +9,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMockConcur } from '../../mock-concur/app.js';
-import { DEMO } from '../../mock-concur/domain/demo-data.js';
+import { buildMockConcur, DEMO } from 'mock-concur';
 
 // ---------------------------------------------------------------------------------------
 // Shared helpers

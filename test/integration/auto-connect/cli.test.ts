@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StartedMockConcur } from '../../../mock-concur/testing.js';
-import { runCli } from '../../../client/auto-connect/cli-main.js';
+import type { StartedMockConcur } from 'mock-concur';
+import { runCli } from 'concur-auto-connect';
 import { ADMIN, APP, mockWith, tokens } from './support.js';
 
-const DEMO_MEMBERS = new URL('../../../client/auto-connect/demo-members.csv', import.meta.url).pathname;
+const DEMO_MEMBERS = new URL('../../../auto-connect/demo-members.csv', import.meta.url).pathname;
 
 function capture(isTTY = false) {
   let text = '';
@@ -91,7 +91,7 @@ describe('npm run auto-connect', () => {
     const stderr = capture();
     expect(await runCli(argv, { stdout: capture().out, stderr: stderr.out, env: {}, stopRequested: never })).toBe(2);
     expect(stderr.text()).toMatch(message);
-    expect(stderr.text()).toContain('Usage: npm run auto-connect');
+    expect(stderr.text()).toContain('Usage: concur-auto-connect [options]');
   });
 
   it('refuses a members file it cannot use, naming it', async () => {

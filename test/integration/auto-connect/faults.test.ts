@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StartedMockConcur } from '../../../mock-concur/testing.js';
-import { createAutoConnectWorker, type MatchResult, type WorkerEvent } from '../../../client/index.js';
-import { acceptedPuts, ADMIN, clientFor, controlJson, finishedEvents, journal, mockWith, requestState, tokens } from './support.js';
+import type { StartedMockConcur } from 'mock-concur';
+import { createAutoConnectWorker, type MatchResult, type WorkerEvent } from 'concur-auto-connect';
+import { acceptedPuts, ADMIN, clientFor, finishedEvents, journal, mockWith, requestState, tokens } from './support.js';
 
 interface FaultInput {
   method?: string;
@@ -91,7 +91,7 @@ describe('the auto-connect worker under injected faults', () => {
       { path: '/net2/oauth2/getaccesstoken.ashx', malformedBody: true, times: 2 },
       { path: '/net2/oauth2/revoketoken.ashx', reset: true, probability: 0.3, seed: 6 },
     ];
-    for (const f of faults) await controlJson(mock, 'POST', '/_mock/faults', f);
+    for (const f of faults) await mock.control.addFault(f);
     const events: WorkerEvent[] = [];
     const logLines: string[] = [];
     const answers = new Map<string, MatchResult>();
@@ -103,7 +103,7 @@ describe('the auto-connect worker under injected faults', () => {
     // Four exchanges were answered 503 or with an unreadable body: those are the network errors.
     expect(summary.outcomes.CRPA2).toBe(4);
     expect(summary.revokeFailed).toBe(0);
-    const hits = await controlJson<{ hits: number }[]>(mock, 'GET', '/_mock/faults');
+    const hits = await mock.control.faults();
     expect(hits.every((f) => f.hits > 0)).toBe(true);
     await expectInvariants(mock, events, logLines, 30, summary.revokeFailed);
   });
@@ -124,7 +124,7 @@ describe('the auto-connect worker under injected faults', () => {
       fc.asyncProperty(fc.array(fault, { maxLength: 4 }), fc.array(fc.constantFrom(...ANSWERS), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 25 }), async (faults, answers, travellers) => {
         mock = await mockWith({ demoTravelers: travellers });
         try {
-          for (const f of faults) await controlJson(mock, 'POST', '/_mock/faults', f);
+          for (const f of faults) await mock.control.addFault(f);
           const events: WorkerEvent[] = [];
           const logLines: string[] = [];
           let i = 0;

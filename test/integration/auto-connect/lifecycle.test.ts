@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StartedMockConcur } from '../../../mock-concur/testing.js';
-import { createAutoConnectWorker, membersMatcher, type WorkerEvent } from '../../../client/index.js';
-import { ADMIN, clientFor, controlJson, DEMO_MEMBERS, finishedEvents, mockWith, tokens } from './support.js';
+import type { StartedMockConcur } from 'mock-concur';
+import { createAutoConnectWorker, membersMatcher, type WorkerEvent } from 'concur-auto-connect';
+import { ADMIN, clientFor, DEMO_MEMBERS, finishedEvents, mockWith, tokens } from './support.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -76,7 +76,7 @@ describe('the auto-connect worker, started and stopped', () => {
     expect(events.filter((e) => e.type === 'page-fetched')).toHaveLength(1);
     const summary = events.find((e) => e.type === 'cycle-finished');
     expect(summary).toMatchObject({ summary: { completed: false, requests: 5 } });
-    expect((await controlJson<{ connectionRequests: Record<string, number> }>(mock, 'GET', '/_mock/health')).connectionRequests).toMatchObject({ Pending: 7, Retry: 5 });
+    expect((await mock.control.health()).connectionRequests).toMatchObject({ Pending: 7, Retry: 5 });
   });
 
   it('runs one cycle at a time: a second runOnce while one runs gets the same summary', async () => {
@@ -89,14 +89,14 @@ describe('the auto-connect worker, started and stopped', () => {
 
   it('keeps failed revocations in a backlog and makes them in a later cycle', async () => {
     mock = await mockWith({ demoTravelers: 2 });
-    const fault = await controlJson<{ id: string }>(mock, 'POST', '/_mock/faults', { path: '/net2/oauth2/revoketoken.ashx', status: 503 });
+    const fault = await mock.control.addFault({ path: '/net2/oauth2/revoketoken.ashx', status: 503 });
     const worker = createAutoConnectWorker({ client: clientFor(mock), adminCredentials: ADMIN, matcher: () => ({ outcome: 'needs-attention' }) });
     const first = await worker.runOnce();
     expect(first).toMatchObject({ requests: 2, revoked: 0, revokeFailed: 2, putFailed: 0 });
     expect(worker.prometheus()).toContain('concur_auto_connect_revocation_backlog 2');
     expect((await tokens(mock)).filter((t) => t.origin === 'request-token' && t.state === 'active')).toHaveLength(2);
 
-    await controlJson(mock, 'DELETE', `/_mock/faults/${fault.id}`);
+    await mock.control.removeFault(fault.id);
     const second = await worker.runOnce();
     expect(second).toMatchObject({ requests: 0, revoked: 2, revokeFailed: 0 });
     expect((await tokens(mock)).filter((t) => t.origin === 'request-token' && t.state === 'active')).toHaveLength(0);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAutoConnectWorker, createConcurClient, type AccessToken, type MatchCandidate, type MatchResult } from '../../../client/index.js';
-import { startMockConcur, type StartedMockConcur } from '../../../mock-concur/testing.js';
+import { createConcurClient, type AccessToken } from 'concur-partner-client';
+import { createAutoConnectWorker, type MatchCandidate, type MatchResult } from 'concur-auto-connect';
+import { startMockConcur, type StartedMockConcur } from 'mock-concur';
 
 // The README's worker snippet lives here between the markers and the README must contain it
 // exactly (the check below), so the documentation cannot drift from code that runs.

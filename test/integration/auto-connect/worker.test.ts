@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StartedMockConcur } from '../../../mock-concur/testing.js';
-import { createAutoConnectWorker, membersMatcher, type AccessToken, type Connection, type WorkerEvent } from '../../../client/index.js';
-import { acceptedPuts, ADMIN, clientFor, controlJson, DEMO_MEMBERS, finishedEvents, journal, mockWith, requestState, tokens } from './support.js';
+import type { StartedMockConcur } from 'mock-concur';
+import { type AccessToken } from 'concur-partner-client';
+import { createAutoConnectWorker, membersMatcher, type Connection, type WorkerEvent } from 'concur-auto-connect';
+import { acceptedPuts, ADMIN, APP, clientFor, DEMO_MEMBERS, finishedEvents, journal, mockWith, requestState, tokens } from './support.js';
 
 const MINUTE = 60_000;
 
@@ -41,7 +42,7 @@ describe('the auto-connect worker against the mock', () => {
       expect(state.lastCode).toBe(e.statusCode);
       expect(state.status).toBe(e.statusCode === 'CRSUC' ? 'Connected' : 'Retry');
     }
-    expect((await controlJson<{ connectionRequests: Record<string, number> }>(mock, 'GET', '/_mock/health')).connectionRequests).toMatchObject({ Pending: 0, Connected: 8 });
+    expect((await mock.control.health()).connectionRequests).toMatchObject({ Pending: 0, Connected: 8 });
 
     // Exactly one accepted PUT per request, and the journal says which code.
     const puts = acceptedPuts(await journal(mock));
@@ -152,7 +153,7 @@ describe('the auto-connect worker against the mock', () => {
           revokedOnce = true;
           admin = await client.nativeLogin(ADMIN.loginId, ADMIN.password);
           // Revoke every token the administrator holds for the app: the worker's too.
-          await client.revokeUserTokens(admin.token, { consumerKey: 'demo-consumer-key', user: ADMIN.loginId });
+          await client.revokeUserTokens(admin.token, { consumerKey: APP.consumerKey, user: ADMIN.loginId });
         }
       },
     });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPartnerApp } from '../../../client/partner-app/app.js';
+import { buildPartnerApp } from 'partner-app';
 import { FormSession, heading } from './form-session.js';
 import { DEMO_KEY, mockTokens, requestToken, startPair, TRAVELER, type Pair } from './harness.js';
 

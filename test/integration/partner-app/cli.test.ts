@@ -1,8 +1,9 @@
+import { SOURCE_NODE_ARGS } from '../../support/node-args.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { parsePartnerAppCommand, UsageError } from '../../../client/partner-app/cli-options.js';
-import { startMockConcur } from '../../../mock-concur/testing.js';
+import { parsePartnerAppCommand, UsageError } from 'partner-app';
+import { startMockConcur } from 'mock-concur';
 
 describe('npm run partner-app options', () => {
   it('defaults to 127.0.0.1:3000 against the mock on :8080 with the demo app', () => {
@@ -38,7 +39,7 @@ describe('npm run partner-app options', () => {
 describe('the partner app as a process', () => {
   it('starts with one command, prints its redirect URI, serves pages and stops cleanly on SIGTERM', async () => {
     const mock = await startMockConcur({ logLevel: 'silent' });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/partner-app/server.ts', '--port', '0', '--log-level', 'warn'], {
+    const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, 'partner-app/src/server.ts', '--port', '0', '--log-level', 'warn'], {
       env: { ...process.env, CONCUR_BASE_URL: mock.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,7 +68,7 @@ describe('the partner app as a process', () => {
   });
 
   it('exits 2 with the usage text for a bad flag', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/partner-app/server.ts', '--port', 'x'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, 'partner-app/src/server.ts', '--port', 'x'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
     const [code] = await once(child, 'exit');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../client/partner-app/html.js';
+import { escapeHtml } from 'partner-app';
 import { FormSession, heading } from './form-session.js';
 import { requestToken, startPair, type Pair } from './harness.js';
 

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { buildPartnerApp } from '../../../client/partner-app/app.js';
-import type { PartnerAppInput } from '../../../client/partner-app/options.js';
-import { startMockConcur, type StartedMockConcur } from '../../../mock-concur/testing.js';
+import { buildPartnerApp, type PartnerAppInput } from 'partner-app';
+import { startMockConcur, type MockAccessToken, type StartedMockConcur, DEMO } from 'mock-concur';
 
-export const DEMO_KEY = 'demo-consumer-key';
-export const TRAVELER = 'traveler@demo.example';
+export const DEMO_KEY = DEMO.app.consumerKey;
+export const TRAVELER = DEMO.traveler.loginId;
 export const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 export interface Pair {
@@ -38,18 +37,9 @@ export async function startPair(input: PartnerAppInput = {}): Promise<Pair> {
 
 /** A request token as the App Center's Connect would hand it to the browser. */
 export async function requestToken(mock: StartedMockConcur, loginId = TRAVELER, consumerKey = DEMO_KEY): Promise<string> {
-  const res = await fetch(`${mock.url}/_mock/request-tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consumerKey, loginId }) });
-  if (res.status !== 201) throw new Error(`request-tokens answered ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { code: string }).code;
+  return (await mock.control.issueRequestToken({ consumerKey, loginId })).code;
 }
 
-export interface MockToken {
-  token: string;
-  consumerKey: string;
-  loginId: string;
-  state: 'active' | 'expired' | 'revoked';
-}
-
-export async function mockTokens(mock: StartedMockConcur): Promise<MockToken[]> {
-  return (await (await fetch(`${mock.url}/_mock/tokens`)).json()) as MockToken[];
+export function mockTokens(mock: StartedMockConcur): Promise<MockAccessToken[]> {
+  return mock.control.tokens();
 }

@@ -1,8 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { DEMO } from 'mock-concur';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../mock-concur/domain/seeded-random.js';
+import { seededRandom } from '../../../mock-concur/src/domain/seeded-random.js';
 import { bundleMockCli, startMockProcess, type MockProcess } from './mock-process.js';
 
 /**
@@ -58,7 +59,7 @@ async function jsonOf<T>(response: Response): Promise<T> {
 /** One worker's loop: a seeded mix of every kind of write until `stop()` says so. */
 async function writeLoad(base: string, acked: Acknowledged, random: () => number, round: number, worker: number, stop: () => boolean, listLock: { busy: boolean }): Promise<void> {
   let n = 0;
-  const admin = await call(`${base}/net2/oauth2/accesstoken.ashx`, { headers: { authorization: ADMIN_AUTH, 'x-consumerkey': 'demo-consumer-key', accept: 'application/json' } }).catch(() => undefined);
+  const admin = await call(`${base}/net2/oauth2/accesstoken.ashx`, { headers: { authorization: ADMIN_AUTH, 'x-consumerkey': DEMO.app.consumerKey, accept: 'application/json' } }).catch(() => undefined);
   if (!admin || admin.status !== 200) return;
   const adminToken = (await jsonOf<{ Access_Token: { Token: string } }>(admin)).Access_Token.Token;
   const oauth = { authorization: `OAuth ${adminToken}`, ...JSON_HEADERS };
@@ -82,7 +83,7 @@ async function writeLoad(base: string, acked: Acknowledged, random: () => number
           acked.writes++;
         }
       } else if (pick < 0.55) {
-        const res = await call(`${base}/net2/oauth2/accesstoken.ashx`, { headers: { authorization: ADMIN_AUTH, 'x-consumerkey': 'demo-consumer-key', accept: 'application/json' } });
+        const res = await call(`${base}/net2/oauth2/accesstoken.ashx`, { headers: { authorization: ADMIN_AUTH, 'x-consumerkey': DEMO.app.consumerKey, accept: 'application/json' } });
         if (res.status === 200) {
           const body = await jsonOf<{ Access_Token: { Token: string; Refresh_Token: string } }>(res);
           acked.token(body.Access_Token.Token, 'active');

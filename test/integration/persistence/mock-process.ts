@@ -9,7 +9,7 @@ import { NODE_BUNDLE } from '../../../scripts/bundle-options.mjs';
 export async function bundleMockCli(): Promise<{ entry: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mock-concur-cli-'));
   const entry = join(dir, 'server.mjs');
-  await build({ ...NODE_BUNDLE, entryPoints: ['mock-concur/server.ts'], outfile: entry });
+  await build({ ...NODE_BUNDLE, entryPoints: ['mock-concur/src/cli.ts'], outfile: entry });
   return { entry, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 

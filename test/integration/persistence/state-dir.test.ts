@@ -1,7 +1,6 @@
 import { closeSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,7 +107,7 @@ describe('a mock with a state dir', () => {
     await app.close();
     open.length = 0;
     const log = join(dir, (await files()).find((name) => name.startsWith('changes-'))!);
-    const { frame } = await import('../../../mock-concur/persistence/framing.js');
+    const { frame } = await import('../../../mock-concur/src/persistence/framing.js');
     await appendFile(log, frame({ c: [['clock', 'clock', { offsetMs: 1_000_000, nowMs: T0 + 1_000_000 }]] }));
     app = await start();
     expect(app.mock.persistence!.summary.repaired).toBe('torn-tail');

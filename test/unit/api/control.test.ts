@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildMockConcur } from '../../../mock-concur/app.js';
+import { buildMockConcur } from 'mock-concur';
 import { advance, concurError, DEMO, json, listPage, mockConcur, nativeToken, oauth, T0 } from '../../support/mock.js';
 
 describe('control API', () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MockState } from '../../../mock-concur/domain/mock-state.js';
-import { resolveOptions } from '../../../mock-concur/options.js';
-import { membersMatcher, MembersFileError, parseMembers, type MatchCandidate } from '../../../client/index.js';
+import { MockState } from '../../../mock-concur/src/domain/mock-state.js';
+import { resolveOptions } from '../../../mock-concur/src/options.js';
+import { DEMO } from 'mock-concur';
+import { membersMatcher, MembersFileError, parseMembers, type MatchCandidate } from 'concur-auto-connect';
 
 const candidate = (loyaltyNumber: string | null, lastName: string | null): MatchCandidate => ({
   id: 'x',
@@ -60,8 +61,8 @@ describe('the built-in members matcher', () => {
 });
 
 describe('the demo members file', () => {
-  const members = parseMembers(readFileSync(new URL('../../../client/auto-connect/demo-members.csv', import.meta.url), 'utf8'), 'csv');
-  const seeded = new MockState(resolveOptions({ clock: 'manual' })).world.directory.allUsers().filter((u) => u.loyaltyNumber && u.loginId !== 'traveler@demo.example');
+  const members = parseMembers(readFileSync(new URL('../../../auto-connect/demo-members.csv', import.meta.url), 'utf8'), 'csv');
+  const seeded = new MockState(resolveOptions({ clock: 'manual' })).world.directory.allUsers().filter((u) => u.loyaltyNumber && u.loginId !== DEMO.traveler.loginId);
 
   it("belongs to the mock's default seed: a demo run connects most travellers and shows both user errors", () => {
     const match = membersMatcher(members);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock, createSystemClock } from '../../../mock-concur/domain/clock.js';
+import { createManualClock, createSystemClock } from '../../../mock-concur/src/domain/clock.js';
 
 describe('clocks', () => {
   it('a manual clock stands still until advanced', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OrderedIndex } from '../../../mock-concur/domain/ordered-index.js';
+import { OrderedIndex } from '../../../mock-concur/src/domain/ordered-index.js';
 
 describe('OrderedIndex', () => {
   it('keeps ids in (time, seq) order and counts the due prefix', () => {

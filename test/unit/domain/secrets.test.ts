@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digest, mask, matchesDigest, newAccessToken, newRequestToken } from '../../../mock-concur/domain/secrets.js';
+import { digest, mask, matchesDigest, newAccessToken, newRequestToken } from '../../../mock-concur/src/domain/secrets.js';
 
 describe('secrets', () => {
   it('mints request tokens in Concur’s shape and never the same one twice, across pool refills', () => {

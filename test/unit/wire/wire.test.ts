@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { concurDateTime, usTokenDate } from '../../../mock-concur/wire/dates.js';
-import { responseFormat } from '../../../mock-concur/wire/negotiate.js';
-import { parseXml, xmlDocument, XmlRejected } from '../../../mock-concur/wire/xml.js';
-import { redactUrl } from '../../../mock-concur/domain/journal.js';
+import { concurDateTime, usTokenDate } from '../../../mock-concur/src/wire/dates.js';
+import { responseFormat } from '../../../mock-concur/src/wire/negotiate.js';
+import { parseXml, xmlDocument, XmlRejected } from '../../../mock-concur/src/wire/xml.js';
+import { redactUrl } from '../../../mock-concur/src/domain/journal.js';
 
 describe('dates', () => {
   it('writes lastModified and Server-Time as UTC with no zone suffix', () => {

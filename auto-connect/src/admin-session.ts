@@ -1,0 +1,77 @@
+import { UnauthorizedError, type AccessToken, type ConcurClient } from 'concur-partner-client';
+
+/** How the worker signs in as the company's Web Services Administrator. */
+export type AdminAuth =
+  /** The Native flow, as the seed's auto-connect service does; renewed on 401. */
+  | { adminCredentials: { loginId: string; password: string }; adminToken?: undefined }
+  /** A token obtained elsewhere; with its refresh token it can be renewed, a bare string cannot. */
+  | { adminToken: string | AccessToken; adminCredentials?: undefined };
+
+export type RenewalAction = 'obtained' | 'refreshed' | 're-obtained';
+
+/**
+ * The administrator's token, obtained lazily and renewed once when Concur answers 401 (expired
+ * or revoked): by refresh token when there is one, else by signing in again. Concurrent 401s
+ * share one renewal.
+ */
+export class AdminSession {
+  private current: string | AccessToken | null;
+  private renewing: Promise<string | AccessToken> | null = null;
+
+  constructor(
+    private readonly client: ConcurClient,
+    private readonly auth: AdminAuth,
+    private readonly onRenewal: (action: RenewalAction) => void,
+  ) {
+    this.current = auth.adminToken ?? null;
+  }
+
+  async token(signal?: AbortSignal): Promise<string | AccessToken> {
+    if (this.current) return this.current;
+    return this.renew(null, signal);
+  }
+
+  /** Runs `call` with the admin token; on a 401 renews the token once and tries again. */
+  async withToken<T>(call: (token: string | AccessToken) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const token = await this.token(signal);
+    try {
+      return await call(token);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      return call(await this.renew(token, signal, error));
+    }
+  }
+
+  private renew(stale: string | AccessToken | null, signal: AbortSignal | undefined, cause?: UnauthorizedError): Promise<string | AccessToken> {
+    // Someone else already replaced the stale token: use theirs.
+    if (stale !== null && this.current !== stale && this.current !== null) return Promise.resolve(this.current);
+    this.renewing ??= this.obtain(stale, signal, cause).finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async obtain(stale: string | AccessToken | null, signal: AbortSignal | undefined, cause?: UnauthorizedError): Promise<string | AccessToken> {
+    const refreshToken = stale && typeof stale !== 'string' ? stale.refreshToken : null;
+    if (refreshToken) {
+      try {
+        this.current = await this.client.refreshAccessToken(refreshToken, { signal });
+        this.onRenewal('refreshed');
+        return this.current;
+      } catch (error) {
+        // A revoked refresh token answers 4xx: fall through to signing in again.
+        if (!this.auth.adminCredentials) throw error;
+      }
+    }
+    if (!this.auth.adminCredentials) throw cause ?? new Error('no administrator token and no credentials to obtain one');
+    const { loginId, password } = this.auth.adminCredentials;
+    this.current = await this.client.nativeLogin(loginId, password, { signal });
+    this.onRenewal(stale === null ? 'obtained' : 're-obtained');
+    return this.current;
+  }
+
+  /** The raw token string, for calls that take one (revocation). */
+  static raw(token: string | AccessToken): string {
+    return typeof token === 'string' ? token : token.token;
+  }
+}

@@ -1,0 +1,160 @@
+import type { ConcurClient, Sleep } from 'concur-partner-client';
+import { abortableSleep } from './abortable-sleep.js';
+import { AdminSession, type AdminAuth } from './admin-session.js';
+import { runCycle } from './cycle.js';
+import { RevocationBacklog } from './revocation-backlog.js';
+import type { CycleSummary, EventListener, WorkerEvent } from './events.js';
+import type { Matcher } from './match-result.js';
+import { addCycle, newMetrics, toPrometheus, type WorkerMetrics } from './metrics.js';
+import type { Connection } from './process-request.js';
+import { eventLogger, type WorkerLogger } from './worker-logger.js';
+
+export type AutoConnectWorkerOptions = AdminAuth & {
+  client: ConcurClient;
+  matcher: Matcher;
+  /** Store the user's access token with the partner account; a throw turns the result into CRRET. */
+  onConnected?: (connection: Connection) => void | Promise<void>;
+  /** Requests settled at once (exchange → match → PUT). */
+  concurrency?: number;
+  /** Wait between cycles when running with `start()`. */
+  pollIntervalMs?: number;
+  /** Concur documents 15 minutes. */
+  requestTokenTtlMs?: number;
+  /** Deadline = hand-out + TTL − this: a token this close to expiry is given CRPA1 without trying. */
+  safetyMarginMs?: number;
+  /** Page size, 1–10 (Concur's maximum). */
+  pageSize?: number;
+  clock?: { now(): number };
+  /** The wait between cycles; must reject when the signal aborts (stop() aborts it). */
+  sleep?: Sleep;
+  logger?: WorkerLogger;
+  onEvent?: EventListener;
+};
+
+export interface WorkerSettings {
+  concurrency: number;
+  pollIntervalMs: number;
+  requestTokenTtlMs: number;
+  safetyMarginMs: number;
+  pageSize: number;
+}
+
+export const workerDefaults: Readonly<WorkerSettings> = Object.freeze({
+  concurrency: 8,
+  pollIntervalMs: 60_000,
+  requestTokenTtlMs: 15 * 60_000,
+  safetyMarginMs: 60_000,
+  pageSize: 10,
+});
+
+export interface AutoConnectWorker {
+  /** One cycle: drain every available page; resolves with its summary (never rejects). */
+  runOnce(): Promise<CycleSummary>;
+  /** Cycles until `stop()`, waiting `pollIntervalMs` between them. */
+  start(): void;
+  /** Lets in-flight work finish, reads no new page, returns at once from the wait between cycles. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+  metrics(): WorkerMetrics;
+  /** The metrics in Prometheus' text format. */
+  prometheus(): string;
+}
+
+export function createAutoConnectWorker(options: AutoConnectWorkerOptions): AutoConnectWorker {
+  const settings = { ...workerDefaults, ...definedOnly(options) };
+  check(settings);
+  if (!options.adminCredentials && !options.adminToken) throw new TypeError('auto-connect worker: give adminCredentials or adminToken');
+  const clock = options.clock ?? { now: () => Date.now() };
+  const sleep = options.sleep ?? abortableSleep;
+  const metrics = newMetrics();
+  const log = options.logger ? eventLogger(options.logger) : null;
+  const emit = (event: WorkerEvent) => {
+    options.onEvent?.(event);
+    log?.(event);
+  };
+  const admin = new AdminSession(options.client, options.adminCredentials ? { adminCredentials: options.adminCredentials } : { adminToken: options.adminToken! }, (action) => {
+    if (action !== 'obtained') metrics.adminTokenRenewals++;
+    emit({ type: 'admin-token', action });
+  });
+  // Only ever aborted to end the wait between cycles; in-flight requests are never cut short.
+  const neverAborted = new AbortController().signal;
+  const backlog = new RevocationBacklog();
+  let cycle = 0;
+  let stopping = false;
+  let current: Promise<CycleSummary> | null = null;
+  let loop: Promise<void> | null = null;
+  let wait: AbortController | null = null;
+
+  function runOnce(): Promise<CycleSummary> {
+    // One cycle at a time: two would settle the same page twice.
+    current ??= (async () => {
+      const n = ++cycle;
+      emit({ type: 'cycle-started', cycle: n, at: new Date(clock.now()) });
+      const summary = await runCycle(
+        { client: options.client, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted, consumerKey: options.client.consumerKey, backlog },
+        { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit },
+      );
+      addCycle(metrics, summary);
+      if (summary.error) emit({ type: 'cycle-failed', cycle: n, error: summary.error });
+      emit({ type: 'cycle-finished', summary });
+      return summary;
+    })().finally(() => {
+      current = null;
+    });
+    return current;
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (loop) return;
+      stopping = false;
+      loop = (async () => {
+        while (!stopping) {
+          await runOnce();
+          if (stopping) break;
+          wait = new AbortController();
+          try {
+            await sleep(settings.pollIntervalMs, wait.signal);
+          } catch {
+            // stop() aborted the wait
+          } finally {
+            wait = null;
+          }
+        }
+        emit({ type: 'stopped' });
+      })().finally(() => {
+        loop = null;
+      });
+    },
+    async stop() {
+      stopping = true;
+      wait?.abort();
+      await (loop ?? current ?? Promise.resolve());
+      stopping = false;
+    },
+    get running() {
+      return loop !== null;
+    },
+    metrics: () => structuredClone(metrics),
+    prometheus: () => toPrometheus(metrics),
+  };
+}
+
+function definedOnly(options: AutoConnectWorkerOptions): Partial<WorkerSettings> {
+  const picked: Partial<WorkerSettings> = {};
+  for (const key of Object.keys(workerDefaults) as (keyof WorkerSettings)[]) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}
+
+function check(s: WorkerSettings): void {
+  const whole = (name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`auto-connect worker: ${name} must be a whole number in [${min}, ${max}], got ${v}`);
+  };
+  whole('concurrency', s.concurrency, 1, 256);
+  whole('pageSize', s.pageSize, 1, 10);
+  whole('pollIntervalMs', s.pollIntervalMs, 0);
+  whole('requestTokenTtlMs', s.requestTokenTtlMs, 1);
+  whole('safetyMarginMs', s.safetyMarginMs, 0);
+  if (s.safetyMarginMs >= s.requestTokenTtlMs) throw new RangeError('auto-connect worker: safetyMarginMs must be shorter than requestTokenTtlMs');
+}

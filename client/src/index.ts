@@ -1,0 +1,43 @@
+/**
+ * A typed client for SAP Concur's legacy OAuth 2.0 and Connection Requests v3.0–v3.2 APIs,
+ * in XML or JSON. Built against Concur's documents and proven on the contract fixtures and the
+ * mock; it shares no code with the mock.
+ */
+import { connectionRequests, type ConnectionRequestsOptions } from './connection-requests.js';
+import type { AccessToken } from './access-token.js';
+import { oauthMethods } from './oauth.js';
+import { resolveOptions, type ConcurClientInput } from './options.js';
+
+export function createConcurClient(input: ConcurClientInput) {
+  const options = resolveOptions(input);
+  return {
+    /** The app's consumer key (public, unlike its secret): revoking a user's tokens names it. */
+    consumerKey: options.consumerKey,
+    ...oauthMethods(options),
+    connectionRequests: (adminToken: string | AccessToken, overrides?: ConnectionRequestsOptions) => connectionRequests(options, adminToken, overrides),
+  };
+}
+
+export type ConcurClient = ReturnType<typeof createConcurClient>;
+
+export type { AccessToken } from './access-token.js';
+export type { ConnectionRequest, ConnectionRequestPage } from './connection-request.js';
+export type { ConnectionRequestsApi, ConnectionRequestsOptions, ConnectionStatusCode, CreatedConnectionRequest, ListQuery } from './connection-requests.js';
+export type { CallOptions } from './oauth.js';
+export { defaultOptions } from './options.js';
+export type { ApiVersion, ConcurClientInput, ConcurClientOptions, ConcurLogger, RetryOptions } from './options.js';
+export type { Sleep } from './sleep.js';
+export type { WireFormat } from './wire-body.js';
+export {
+  ConcurError,
+  ConcurHttpError,
+  ForbiddenError,
+  InvalidOptionsError,
+  MalformedResponseError,
+  NetworkError,
+  NotFoundError,
+  RateLimitedError,
+  RequestTokenExpiredError,
+  TimeoutError,
+  UnauthorizedError,
+} from './errors.js';

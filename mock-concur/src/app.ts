@@ -1,0 +1,158 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import './fastify-types.js';
+import { MockState } from './domain/mock-state.js';
+import { redactUrl } from './domain/journal.js';
+import { resolveOptions, type MockConcurInput } from './options.js';
+import { holdRepliesUntilDurable } from './persistence/durable-replies.js';
+import { connectionRequestRoutes } from './routes/connection-requests.js';
+import { controlRoutes } from './routes/control.js';
+import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
+import { API_VERSIONS } from './wire/connection-request-codec.js';
+import { ConcurApiError, errors } from './wire/errors.js';
+import { responseFormat, type WireFormat } from './wire/negotiate.js';
+import { sendError } from './wire/respond.js';
+import { webPages } from './pages/plugin.js';
+import { parseXml, XmlRejected } from './wire/xml.js';
+
+const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
+
+/**
+ * The mock as a Fastify instance that never listens: tests use `inject()`, `server.ts` and
+ * `startMockConcur()` call `listen()`.
+ */
+export async function buildMockConcur(input: MockConcurInput = {}): Promise<FastifyInstance> {
+  const options = resolveOptions(input);
+  const app = Fastify({
+    // Concur's paths are case-insensitive (GetAccessToken.ashx and getaccesstoken.ashx).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    bodyLimit: options.bodyLimit,
+    // Silent means no logger at all: a per-request child logger is measurable on the hot path.
+    logger:
+      options.logLevel === 'silent'
+        ? false
+        : {
+            level: options.logLevel,
+            // Request tokens, secrets and refresh tokens travel in query strings: never log them.
+            serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url) }) },
+            redact: ['req.headers.authorization'],
+          },
+    return503OnClosing: true,
+    // Validate control-API bodies as they are: no type coercion, no silently dropped fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    // Errors Fastify raises before routing (a bad %-escape, an over-long parameter) are
+    // answered in Concur's envelope too.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? 'Request URI is too long' : 'Malformed request URL';
+      void sendError(reply, formatFor(request), new ConcurApiError(status, message), reply.server.mock.clock.now());
+    },
+  });
+  app.decorate('mock', new MockState(options));
+  app.decorateRequest('wireFormat', 'xml');
+  app.decorateRequest('journalNote', undefined);
+  app.decorateRequest('fault', undefined);
+
+  await app.register(formbody, { bodyLimit: options.bodyLimit });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseXml(body as string));
+    } catch (error) {
+      done(error instanceof XmlRejected ? errors.invalidBody(error.message) : (error as Error), undefined);
+    }
+  });
+
+  // Hooks are callback-style with a fast path: on the hot path (no fault rules) they cost a
+  // function call, not a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    request.wireFormat = formatFor(request);
+    if (!app.mock.faults.active || isControl(request)) return done();
+    const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
+    if (!rule) return done();
+    request.fault = rule;
+    if (rule.malformedBody) malformSuccessfulBodies(reply);
+    const act = () => {
+      if (rule.reset) {
+        journal(request, 0, 'connection reset');
+        reply.hijack();
+        request.raw.socket?.destroy();
+        return;
+      }
+      if (rule.status !== null) {
+        const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
+        return done(errors.injected(rule.status, headers));
+      }
+      done();
+    };
+    if (rule.latencyMs > 0) void sleep(rule.latencyMs).then(act);
+    else act();
+  });
+
+  // With a state dir, no answer leaves before the changes it could show are on disk.
+  if (app.mock.persistence) holdRepliesUntilDurable(app, app.mock.persistence);
+
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!isControl(request)) journal(request, reply.statusCode, request.journalNote, reply.elapsedTime);
+    done();
+  });
+
+  function journal(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
+    app.mock.journal.add({
+      atMs: app.mock.clock.now(),
+      method: request.method,
+      url: redactUrl(request.url),
+      status,
+      durationMs,
+      fault: request.fault?.id,
+      note,
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
+    const now = app.mock.clock.now();
+    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, error, now);
+    if ((error as FastifyError).validation) return sendError(reply, request.wireFormat, errors.invalidBody(error.message), now);
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 413) return sendError(reply, request.wireFormat, errors.bodyTooLarge(options.bodyLimit), now);
+    if (status === 415) return sendError(reply, request.wireFormat, errors.unsupportedMediaType(String(request.headers['content-type'] ?? '').slice(0, 100)), now);
+    if (status >= 400 && status < 500) return sendError(reply, request.wireFormat, new ConcurApiError(status, clientErrorMessage(error as FastifyError)), now);
+    request.log.error({ err: error }, 'unexpected error');
+    return sendError(reply, request.wireFormat, errors.internal(), now);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now()));
+
+  await app.register(oauthLegacyRoutes);
+  for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));
+  await app.register(controlRoutes);
+  await app.register(webPages);
+  return app;
+}
+
+/**
+ * A malformed-body fault cuts the successful body mid-element and adds junk, so neither XML
+ * nor JSON parsers accept it. Only a faulted reply's `send` is wrapped: an `onSend` hook
+ * would cost every request a hook run.
+ */
+function malformSuccessfulBodies(reply: FastifyReply): void {
+  const send = reply.send.bind(reply);
+  reply.send = (payload?: unknown) =>
+    send(reply.statusCode < 400 && typeof payload === 'string' && payload.length > 0 ? payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated' : payload);
+}
+
+function isControl(request: FastifyRequest): boolean {
+  return CONTROL_PATH.test(request.url);
+}
+
+/** The control API speaks JSON; Concur's endpoints follow `Accept` (XML without one). */
+function formatFor(request: FastifyRequest): WireFormat {
+  return isControl(request) ? 'json' : responseFormat(request.headers.accept);
+}
+
+/** Fastify's own 4xx messages, minus its error-code prefixes. */
+function clientErrorMessage(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Invalid request body: empty JSON body';
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) return 'Invalid request body: malformed JSON';
+  return `Bad request: ${error.message}`.slice(0, 300);
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { buildMockConcur } from './app.js';
+import { DEMO } from './domain/demo-data.js';
+import { MINUTE_MS } from './domain/token-service.js';
+import type { MockConcurInput } from './options.js';
+
+const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this repository: npm start -- …)
+
+  --host HOST                 interface to listen on (env HOST; default 127.0.0.1)
+  --port PORT                 port (env PORT; default 8080; 0 picks a free one)
+  --seed N                    seed for the generated travellers (default 1)
+  --travelers N               how many generated travellers with pending requests (default 12)
+  --request-token-ttl MIN     request-token life in minutes (default 15)
+  --clock system|manual       real time plus offset, or still until advanced (default system)
+  --queue-mode peek|lease     GET peeks and PUT pops (default), or each GET leases a new page
+  --reusable-request-tokens   let a request token be exchanged more than once within its life
+  --token-spelling documented|alternate   Instance_Url/Expiration_date or Instance_URL/Expiration_Date
+  --public-url URL            base URL written into URIs and Instance_Url
+  (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
+                              per start, so browsers sign in again after a restart)
+  --state-dir DIR             keep the state in DIR: every acknowledged change survives a
+                              restart and a kill -9 (env STATE_DIR; default: in memory only)
+  --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
+  -h, --help                  this text`;
+
+function fail(message: string): never {
+  console.error(`mock-concur: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function wholeNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) fail(`${name} must be a whole number, got '${raw}'`);
+  return Number(raw);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      seed: { type: 'string' },
+      travelers: { type: 'string' },
+      'request-token-ttl': { type: 'string' },
+      clock: { type: 'string' },
+      'queue-mode': { type: 'string' },
+      'reusable-request-tokens': { type: 'boolean' },
+      'token-spelling': { type: 'string' },
+      'public-url': { type: 'string' },
+      'state-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+const args = parsed.values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+// An empty HOST or PORT (as compose files often leave them) means the default.
+const host = args.host || process.env.HOST || '127.0.0.1';
+const port = wholeNumber('--port', args.port || process.env.PORT || undefined) ?? 8080;
+const ttlMinutes = args['request-token-ttl'];
+if (ttlMinutes !== undefined && !(Number(ttlMinutes) > 0)) fail(`--request-token-ttl must be a positive number of minutes, got '${ttlMinutes}'`);
+
+const input: MockConcurInput = {
+  seed: wholeNumber('--seed', args.seed),
+  demoTravelers: wholeNumber('--travelers', args.travelers),
+  requestTokenTtlMs: ttlMinutes === undefined ? undefined : Math.round(Number(ttlMinutes) * MINUTE_MS),
+  clock: args.clock as MockConcurInput['clock'],
+  queueMode: args['queue-mode'] as MockConcurInput['queueMode'],
+  singleUseRequestTokens: args['reusable-request-tokens'] ? false : undefined,
+  tokenElementSpelling: args['token-spelling'] as MockConcurInput['tokenElementSpelling'],
+  publicUrl: args['public-url'],
+  // Environment only: a secret on the command line would show in the process list.
+  sessionSecret: process.env.SESSION_SECRET || undefined,
+  // An empty STATE_DIR (a compose file's default) means in memory, like an empty HOST.
+  stateDir: args['state-dir'] || process.env.STATE_DIR || undefined,
+  // A tuning knob, not a flag: how large the change log grows before it is folded into a snapshot.
+  stateCompactAfterBytes: wholeNumber('STATE_COMPACT_AFTER_BYTES', process.env.STATE_COMPACT_AFTER_BYTES || undefined),
+  logLevel: (args['log-level'] ?? process.env.LOG_LEVEL ?? 'info') as MockConcurInput['logLevel'],
+};
+
+let app: Awaited<ReturnType<typeof buildMockConcur>>;
+try {
+  app = await buildMockConcur(input);
+} catch (error) {
+  fail((error as Error).message);
+}
+
+try {
+  await app.listen({ host, port });
+} catch (error) {
+  console.error(`mock-concur: cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  process.exit(1);
+}
+const address = app.server.address();
+const actualPort = address && typeof address === 'object' ? address.port : port;
+const url = input.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+const counts = app.mock.world.queue.counts(app.mock.clock.now());
+
+console.log(`mock-concur listening on ${url}
+
+  Partner app            ${DEMO.app.name}
+    consumer key         ${DEMO.app.consumerKey}
+    consumer secret      ${DEMO.app.consumerSecret}
+    redirect URI         ${DEMO.app.redirectUri}
+  Second app             ${DEMO.otherApp.consumerKey} / ${DEMO.otherApp.consumerSecret}
+  Web Services Admin     ${DEMO.admin.loginId} / ${DEMO.admin.password}
+  Traveler               ${DEMO.traveler.loginId} / ${DEMO.traveler.password}
+  Pending requests       ${counts.Pending} (seed ${app.mock.options.seed}, queue mode ${app.mock.options.queueMode}, clock ${app.mock.clock.mode})
+
+  App Center             ${url}/appcenter   (sign in as the traveler)
+  Console                ${url}/_mock/console
+  Health                 ${url}/_mock/health
+${stateLine()}`);
+
+function stateLine(): string {
+  const state = app.mock.persistence?.summary;
+  if (!state) return '  State                  in memory (--state-dir DIR to keep it)\n';
+  const loaded = state.loadedGeneration === null ? 'new: seeded the demo data' : `loaded ${state.entities} records${state.repaired === 'torn-tail' ? ', dropped a write cut short by a crash' : state.repaired ? ', set a damaged log aside' : ''}`;
+  return `  State                  ${state.dir} (${loaded})\n`;
+}
+
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

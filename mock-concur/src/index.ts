@@ -1,0 +1,33 @@
+/**
+ * mock-concur: SAP Concur's partner-connection APIs on your machine. `buildMockConcur()` is the
+ * Fastify app for `inject()`; `startMockConcur()` listens on a free port and answers a handle
+ * with a typed control client; `DEMO` holds the credentials the demo data is seeded with.
+ * The container helper is `mock-concur/testcontainers`.
+ */
+import './fastify-types.js';
+
+export { buildMockConcur } from './app.js';
+export { defaultOptions, type MockConcurInput, type MockConcurOptions } from './options.js';
+export { DEMO } from './domain/demo-data.js';
+export type { Clock, ClockMode } from './domain/clock.js';
+export type { QueueMode } from './domain/connection-requests.js';
+export type { FaultRule, FaultRuleInput } from './domain/faults.js';
+export type { JournalEntry } from './domain/journal.js';
+export type { Role } from './domain/roles.js';
+export type { TokenElementSpelling } from './wire/access-token-codec.js';
+export { startMockConcur, type MockConcurHandle, type StartedMockConcur, type StartMockConcurOptions } from './testing/start-mock-concur.js';
+export {
+  MockControlClient,
+  MockControlError,
+  type ConnectionRequestStatus,
+  type MockAccessToken,
+  type MockApp,
+  type MockAppInput,
+  type MockClock,
+  type MockConnectionRequest,
+  type MockControlClientOptions,
+  type MockHealth,
+  type MockTokenState,
+  type MockUser,
+  type MockUserInput,
+} from './testing/control-client.js';

@@ -1,0 +1,56 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { appCenterRoutes } from './routes/app-center.js';
+import { consoleRoutes } from './routes/console.js';
+import { signInRoutes } from './routes/sign-in.js';
+import { webFlowRoutes } from './routes/web-flow.js';
+import { errorPage } from './views/error-page.js';
+import { sendPage } from './send-page.js';
+import { CSRF_COOKIE } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** This response's nonce for its inline script, named in its Content-Security-Policy. */
+    cspNonce: string;
+  }
+}
+
+/**
+ * Concur's pages for people: sign-in, the App Center, the Web flow's consent and the mock's
+ * console. One encapsulated plugin, so its cookies, CSRF protection and HTML error pages stay
+ * away from the API routes, which answer in Concur's XML/JSON envelope.
+ */
+export async function webPages(app: FastifyInstance): Promise<void> {
+  await app.register(cookie, { secret: app.mock.options.sessionSecret ?? randomBytes(32).toString('base64url') });
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true } });
+  app.decorateReply('cspNonce', '');
+
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.cspNonce = randomBytes(16).toString('base64');
+    // The code travels in the redirect's query string: never in a Referer to anyone else.
+    void reply.headers({
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${reply.cspNonce}'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'`,
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+      return sendPage(reply, 403, errorPage({ title: 'This form has expired', message: 'The page you submitted was out of date or did not come from this site, so nothing was done.', detail: 'Go back, reload the page and try again.' }));
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) reply.log.error({ err: error }, 'web page failed');
+    return sendPage(reply, status, errorPage({ title: status === 500 ? 'Something went wrong' : 'That request could not be used', message: status === 500 ? 'The mock hit an unexpected error.' : error.message.slice(0, 300) }));
+  });
+
+  await app.register(signInRoutes);
+  await app.register(appCenterRoutes);
+  await app.register(webFlowRoutes);
+  await app.register(consoleRoutes);
+}

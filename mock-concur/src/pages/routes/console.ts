@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { consolePage } from '../views/console-page.js';
+import { sendPage } from '../send-page.js';
+
+const MAX_STEP_SECONDS = 366 * 24 * 3600;
+
+/** The console page and its one form action (moving the clock), CSRF-protected. */
+export async function consoleRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/_mock/console', async (_request, reply) => sendPage(reply, 200, consolePage({ csrf: reply.generateCsrf(), nonce: reply.cspNonce })));
+
+  app.post('/_mock/console/clock', { preHandler: app.csrfProtection, bodyLimit: 4096 }, async (request, reply) => {
+    const raw = (request.body as Record<string, unknown> | undefined)?.['seconds'];
+    const seconds = typeof raw === 'string' && /^\d{1,8}$/.test(raw) ? Number(raw) : NaN;
+    if (!(seconds > 0 && seconds <= MAX_STEP_SECONDS)) return reply.code(400).send({ Message: 'seconds must be a whole number between 1 and 31622400' });
+    try {
+      app.mock.clock.advance(seconds * 1000);
+    } catch (error) {
+      if (error instanceof RangeError) return reply.code(400).send({ Message: error.message });
+      throw error;
+    }
+    // The script asks for JSON and stays on the page; a plain form post comes back to it.
+    if (String(request.headers.accept ?? '').includes('application/json')) return { now: new Date(app.mock.clock.now()).toISOString() };
+    return reply.redirect('/_mock/console', 303);
+  });
+}

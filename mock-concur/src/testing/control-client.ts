@@ -1,0 +1,236 @@
+import type { FaultRule, FaultRuleInput } from '../domain/faults.js';
+import type { JournalEntry } from '../domain/journal.js';
+import type { Role } from '../domain/roles.js';
+
+/** The lifecycle states the control API counts connection requests in. */
+export type ConnectionRequestStatus = 'Pending' | 'Processing' | 'Retry' | 'Connected' | 'Failed';
+
+export interface MockHealth {
+  status: 'ok';
+  now: string;
+  queueMode: 'peek' | 'lease';
+  connectionRequests: Record<ConnectionRequestStatus, number>;
+}
+
+export interface MockClock {
+  now: string;
+  nowMs: number;
+  mode: 'system' | 'manual';
+  offsetSeconds: number;
+}
+
+export interface MockUserInput {
+  loginId: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+  middleName?: string | null;
+  loyaltyNumber?: string | null;
+  /** Defaults to `[loginId]`. */
+  emails?: string[];
+  roles?: Role[];
+}
+
+export interface MockUser {
+  id: string;
+  loginId: string;
+  firstName: string;
+  middleName: string | null;
+  lastName: string;
+  loyaltyNumber: string | null;
+  emails: string[];
+  roles: Role[];
+}
+
+export interface MockAppInput {
+  name: string;
+  scopes: string[];
+  /** Random when absent. */
+  consumerKey?: string;
+  /** Random when absent; answered this once, as Concur's registration page shows it. */
+  consumerSecret?: string;
+  description?: string;
+  redirectUris?: string[];
+}
+
+export interface MockApp {
+  name: string;
+  consumerKey: string;
+  description: string;
+  scopes: string[];
+  redirectUris: string[];
+}
+
+export interface MockConnectionRequest {
+  id: string;
+  consumerKey: string;
+  loginId: string;
+  status: ConnectionRequestStatus;
+  lastCode: string | null;
+  hasRequestToken: boolean;
+  availableAt: string | null;
+  lastModified: string;
+  requeues: { userError: number; retry: number; lease: number };
+}
+
+export interface MockTokenState {
+  consumerKey: string;
+  loginId: string;
+  /** Backdates the token: `ageSeconds: 16 * 60` gives a request token that has just expired. */
+  ageSeconds?: number;
+}
+
+export interface MockAccessToken {
+  /** Masked: the control API never shows a live secret it did not just mint. */
+  token: string;
+  consumerKey: string;
+  loginId: string;
+  origin: string;
+  issuedAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  state: 'active' | 'expired' | 'revoked';
+}
+
+export interface MockControlClientOptions {
+  /** Per call; default 10 s (seeding a million requests takes a few). */
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** A control-API call that answered an error: its status and Concur's message. */
+export class MockControlError extends Error {
+  override readonly name = 'MockControlError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${method} ${path} answered ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+/**
+ * One typed client for every route of the mock's control API (`/_mock/…`), over HTTP, so the
+ * same calls work against an in-process mock, the `npx mock-concur` bin and a container.
+ */
+export class MockControlClient {
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #timeoutMs: number;
+
+  constructor(
+    /** The mock's base URL, e.g. `http://127.0.0.1:8080`. */
+    readonly url: string,
+    options: MockControlClientOptions = {},
+  ) {
+    this.url = url.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  health(): Promise<MockHealth> {
+    return this.call('GET', '/_mock/health');
+  }
+
+  clock(): Promise<MockClock> {
+    return this.call('GET', '/_mock/clock');
+  }
+
+  /** Moves the mock's clock forward: `advanceClock(16 * 60)` expires every request token handed out. */
+  advanceClock(seconds: number): Promise<MockClock> {
+    return this.call('POST', '/_mock/clock/advance', { seconds });
+  }
+
+  users(): Promise<MockUser[]> {
+    return this.call('GET', '/_mock/users');
+  }
+
+  addUser(user: MockUserInput): Promise<MockUser> {
+    return this.call('POST', '/_mock/users', user);
+  }
+
+  apps(): Promise<MockApp[]> {
+    return this.call('GET', '/_mock/apps');
+  }
+
+  addApp(app: MockAppInput): Promise<MockApp & { consumerSecret: string }> {
+    return this.call('POST', '/_mock/apps', app);
+  }
+
+  /** The first `limit` requests (default 100) in creation order, with their lifecycle state. */
+  connectionRequests(query: { limit?: number } = {}): Promise<{ total: number; items: MockConnectionRequest[] }> {
+    return this.call('GET', `/_mock/connection-requests${queryString(query)}`);
+  }
+
+  connectionRequest(id: string): Promise<MockConnectionRequest> {
+    return this.call('GET', `/_mock/connection-requests/${encodeURIComponent(id)}`);
+  }
+
+  /** A pending request for an existing user (of the demo app unless `consumerKey` says otherwise). */
+  addConnectionRequest(input: { loginId: string; consumerKey?: string }): Promise<{ ids: [string] }> {
+    return this.call('POST', '/_mock/connection-requests', input);
+  }
+
+  /** `count` generated travellers, each with a pending request; ids are answered up to 1 000. */
+  seedConnectionRequests(input: { count: number; consumerKey?: string }): Promise<{ ids: string[] } | { count: number; firstId: string; lastId: string }> {
+    return this.call('POST', '/_mock/connection-requests', input);
+  }
+
+  /** A request token as the App Center's Connect hands one out. */
+  issueRequestToken(input: MockTokenState): Promise<{ code: string; expiresAt: string }> {
+    return this.call('POST', '/_mock/request-tokens', input);
+  }
+
+  /** An access token (and its refresh token) for a user, optionally already revoked. */
+  issueAccessToken(input: MockTokenState & { revoked?: boolean }): Promise<{ token: string; refreshToken: string; expiresAt: string }> {
+    return this.call('POST', '/_mock/access-tokens', input);
+  }
+
+  tokens(): Promise<MockAccessToken[]> {
+    return this.call('GET', '/_mock/tokens');
+  }
+
+  /** The requests the mock answered (control calls excluded), oldest first; secrets redacted. */
+  journal(query: { since?: number; limit?: number } = {}): Promise<JournalEntry[]> {
+    return this.call('GET', `/_mock/journal${queryString(query)}`);
+  }
+
+  faults(): Promise<FaultRule[]> {
+    return this.call('GET', '/_mock/faults');
+  }
+
+  addFault(rule: FaultRuleInput): Promise<FaultRule> {
+    return this.call('POST', '/_mock/faults', rule);
+  }
+
+  removeFault(id: string): Promise<void> {
+    return this.call('DELETE', `/_mock/faults/${encodeURIComponent(id)}`);
+  }
+
+  clearFaults(): Promise<void> {
+    return this.call('DELETE', '/_mock/faults');
+  }
+
+  /** Back to the seeded demo data (the clock keeps its time). */
+  reset(): Promise<{ status: 'reset'; connectionRequests: Record<ConnectionRequestStatus, number> }> {
+    return this.call('POST', '/_mock/reset');
+  }
+
+  async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const response = await this.#fetch(this.url + path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.#timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new MockControlError(method, path, response.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+function queryString(query: Record<string, number | undefined>): string {
+  const entries = Object.entries(query).filter((entry): entry is [string, number] => entry[1] !== undefined);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(Object.fromEntries(entries.map(([k, v]) => [k, String(v)]))).toString()}`;
+}
