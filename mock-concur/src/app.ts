@@ -1,26 +1,28 @@
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import './fastify-types.js';
-import { MockState } from './domain/mock-state.js';
-import { redactUrl } from './domain/journal.js';
+import { isControl } from './http/control-path.js';
+import { holdRepliesUntilDurable } from './http/durable-replies.js';
+import { injectFaults } from './http/inject-faults.js';
+import { recordRequests } from './http/record-requests.js';
+import { redactUrl } from './http/redact-url.js';
 import { resolveOptions, type MockConcurInput } from './options.js';
-import { holdRepliesUntilDurable } from './persistence/durable-replies.js';
+import { webPages } from './pages/plugin.js';
 import { connectionRequestRoutes } from './routes/connection-requests.js';
-import { controlRoutes } from './routes/control.js';
+import { controlRoutes } from './routes/control/index.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
+import { MockState } from './state.js';
 import { API_VERSIONS } from './wire/connection-request-codec.js';
 import { ConcurApiError, errors } from './wire/errors.js';
 import { responseFormat, type WireFormat } from './wire/negotiate.js';
 import { sendError } from './wire/respond.js';
-import { webPages } from './pages/plugin.js';
 import { parseXml, XmlRejected } from './wire/xml.js';
 
-const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
-
 /**
- * The mock as a Fastify instance that never listens: tests use `inject()`, `server.ts` and
- * `startMockConcur()` call `listen()`.
+ * The mock as a Fastify instance that never listens: tests use `inject()`, `cli.ts` and
+ * `startMockConcur()` call `listen()`. The state is built in one place (`state.ts`); this
+ * file only registers: parsers, the cross-cutting plugins (`http/`), the error handlers and
+ * the endpoint families (`routes/`, `pages/`).
  */
 export async function buildMockConcur(input: MockConcurInput = {}): Promise<FastifyInstance> {
   const options = resolveOptions(input);
@@ -63,51 +65,14 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     }
   });
 
-  // Hooks are callback-style with a fast path: on the hot path (no fault rules) they cost a
-  // function call, not a promise per request.
-  app.addHook('onRequest', (request, reply, done) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.wireFormat = formatFor(request);
-    if (!app.mock.faults.active || isControl(request)) return done();
-    const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
-    if (!rule) return done();
-    request.fault = rule;
-    if (rule.malformedBody) malformSuccessfulBodies(reply);
-    const act = () => {
-      if (rule.reset) {
-        journal(request, 0, 'connection reset');
-        reply.hijack();
-        request.raw.socket?.destroy();
-        return;
-      }
-      if (rule.status !== null) {
-        const headers: Record<string, string> = rule.retryAfterSeconds !== null ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-        return done(errors.injected(rule.status, headers));
-      }
-      done();
-    };
-    if (rule.latencyMs > 0) void sleep(rule.latencyMs).then(act);
-    else act();
-  });
-
-  // With a state dir, no answer leaves before the changes it could show are on disk.
-  if (app.mock.persistence) holdRepliesUntilDurable(app, app.mock.persistence);
-
-  app.addHook('onResponse', (request, reply, done) => {
-    if (!isControl(request)) journal(request, reply.statusCode, request.journalNote, reply.elapsedTime);
     done();
   });
-
-  function journal(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
-    app.mock.journal.add({
-      atMs: app.mock.clock.now(),
-      method: request.method,
-      url: redactUrl(request.url),
-      status,
-      durationMs,
-      fault: request.fault?.id,
-      note,
-    });
-  }
+  await app.register(injectFaults);
+  // With a state dir, no answer leaves before the changes it could show are on disk.
+  if (app.mock.persistence) await app.register(holdRepliesUntilDurable, { store: app.mock.persistence });
+  await app.register(recordRequests);
 
   app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
     const now = app.mock.clock.now();
@@ -128,21 +93,6 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   await app.register(controlRoutes);
   await app.register(webPages);
   return app;
-}
-
-/**
- * A malformed-body fault cuts the successful body mid-element and adds junk, so neither XML
- * nor JSON parsers accept it. Only a faulted reply's `send` is wrapped: an `onSend` hook
- * would cost every request a hook run.
- */
-function malformSuccessfulBodies(reply: FastifyReply): void {
-  const send = reply.send.bind(reply);
-  reply.send = (payload?: unknown) =>
-    send(reply.statusCode < 400 && typeof payload === 'string' && payload.length > 0 ? payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated' : payload);
-}
-
-function isControl(request: FastifyRequest): boolean {
-  return CONTROL_PATH.test(request.url);
 }
 
 /** The control API speaks JSON; Concur's endpoints follow `Accept` (XML without one). */

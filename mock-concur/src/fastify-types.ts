@@ -1,6 +1,6 @@
-import type { MockState } from './domain/mock-state.js';
+import type { MockState } from './state.js';
 import type { Principal } from './auth/principal.js';
-import type { FaultRule } from './domain/faults.js';
+import type { FaultRule } from './http/faults.js';
 import type { WireFormat } from './wire/negotiate.js';
 
 declare module 'fastify' {

@@ -11,8 +11,8 @@ export { defaultOptions, type MockConcurInput, type MockConcurOptions } from './
 export { DEMO } from './domain/demo-data.js';
 export type { Clock, ClockMode } from './domain/clock.js';
 export type { QueueMode } from './domain/connection-requests.js';
-export type { FaultRule, FaultRuleInput } from './domain/faults.js';
-export type { JournalEntry } from './domain/journal.js';
+export type { FaultRule, FaultRuleInput } from './http/faults.js';
+export type { JournalEntry } from './http/journal.js';
 export type { Role } from './domain/roles.js';
 export type { TokenElementSpelling } from './wire/access-token-codec.js';
 export { startMockConcur, type MockConcurHandle, type StartedMockConcur, type StartMockConcurOptions } from './testing/start-mock-concur.js';

@@ -1,5 +1,5 @@
-import type { FaultRule, FaultRuleInput } from '../domain/faults.js';
-import type { JournalEntry } from '../domain/journal.js';
+import type { FaultRule, FaultRuleInput } from '../http/faults.js';
+import type { JournalEntry } from '../http/journal.js';
 import type { Role } from '../domain/roles.js';
 
 /** The lifecycle states the control API counts connection requests in. */

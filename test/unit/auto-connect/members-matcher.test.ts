@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MockState } from '../../../mock-concur/src/domain/mock-state.js';
+import { MockState } from '../../../mock-concur/src/state.js';
 import { resolveOptions } from '../../../mock-concur/src/options.js';
 import { DEMO } from 'mock-concur';
 import { membersMatcher, MembersFileError, parseMembers, type MatchCandidate } from 'concur-auto-connect';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { concurDateTime, usTokenDate } from '../../../mock-concur/src/wire/dates.js';
 import { responseFormat } from '../../../mock-concur/src/wire/negotiate.js';
 import { parseXml, xmlDocument, XmlRejected } from '../../../mock-concur/src/wire/xml.js';
-import { redactUrl } from '../../../mock-concur/src/domain/journal.js';
+import { redactUrl } from '../../../mock-concur/src/http/redact-url.js';
 
 describe('dates', () => {
   it('writes lastModified and Server-Time as UTC with no zone suffix', () => {

@@ -1,11 +1,11 @@
-import { createClock, type Clock } from './clock.js';
-import { seedDemoData } from './demo-data.js';
-import { FaultRules } from './faults.js';
-import { Journal } from './journal.js';
-import { createWorld, type World } from './world.js';
-import type { MockConcurOptions } from '../options.js';
-import { recordedClock } from '../persistence/recorded-clock.js';
-import { StateStore } from '../persistence/state-store.js';
+import { createClock, type Clock } from './domain/clock.js';
+import { seedDemoData } from './domain/demo-data.js';
+import { FaultRules } from './http/faults.js';
+import { Journal } from './http/journal.js';
+import { createWorld, type World } from './domain/world.js';
+import type { MockConcurOptions } from './options.js';
+import { recordedClock } from './persistence/recorded-clock.js';
+import { StateStore } from './persistence/state-store.js';
 
 /**
  * The mock's whole state behind one object that routes read on every request, so a reset

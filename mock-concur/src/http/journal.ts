@@ -67,31 +67,3 @@ function toEntry(r: JournalRecord & { seq: number }): JournalEntry {
   if (r.note !== undefined && r.note !== '') entry.note = r.note;
   return entry;
 }
-
-const SECRET_PARAMS = new Set(['code', 'client_secret', 'refresh_token', 'token', 'password', 'access_token']);
-
-const SECRET_PAIRS = /([?&])(code|client_secret|refresh_token|token|password|access_token)=[^&]*/gi;
-
-/** The URL with every secret-bearing query value replaced, for the journal and the logs. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  // Names without escapes (every real client's) take one regex pass; an escaped name
-  // (`c%6Fde=`) goes through the decoding path so it is redacted too.
-  if (!url.includes('%', q)) return url.slice(0, q) + url.slice(q).replace(SECRET_PAIRS, '$1$2=REDACTED');
-  const params = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      let decoded = name;
-      try {
-        decoded = decodeURIComponent(name);
-      } catch {
-        // keep the raw name
-      }
-      return eq >= 0 && SECRET_PARAMS.has(decoded.toLowerCase()) ? `${name}=REDACTED` : pair;
-    });
-  return `${url.slice(0, q)}?${params.join('&')}`;
-}

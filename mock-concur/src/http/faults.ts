@@ -1,4 +1,4 @@
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../domain/seeded-random.js';
 
 /**
  * Fault rules for a route: latency, an HTTP status, a connection reset or a malformed body,

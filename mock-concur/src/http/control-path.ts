@@ -1,0 +1,8 @@
+import type { FastifyRequest } from 'fastify';
+
+const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
+
+/** The control API (`/_mock/…`): never faulted, never journalled, always JSON. */
+export function isControl(request: FastifyRequest): boolean {
+  return CONTROL_PATH.test(request.url);
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isControl } from './control-path.js';
+import { redactUrl } from './redact-url.js';
+
+/** Every answered request (control calls aside) goes into the journal, secrets redacted. */
+export const recordRequests = fp(
+  async function recordRequests(app: FastifyInstance) {
+    app.addHook('onResponse', (request, reply, done) => {
+      if (!isControl(request)) journalRequest(app, request, reply.statusCode, request.journalNote, reply.elapsedTime);
+      done();
+    });
+  },
+  { name: 'mock-concur-journal' },
+);
+
+/** One journal line; also used for a reset connection, which never gets a response. */
+export function journalRequest(app: FastifyInstance, request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
+  app.mock.journal.add({
+    atMs: app.mock.clock.now(),
+    method: request.method,
+    url: redactUrl(request.url),
+    status,
+    durationMs,
+    fault: request.fault?.id,
+    note,
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { addBulkTravellers } from '../../domain/bulk-travellers.js';
+import { DEMO } from '../../domain/demo-data.js';
+import { errors } from '../../wire/errors.js';
+import { integerParam } from '../../wire/params.js';
+import { requestBody } from './views.js';
+
+/** Connection requests as the console and provider states see them: add, list, inspect. */
+export async function connectionRequestControlRoutes(app: FastifyInstance): Promise<void> {
+  const { mock } = app;
+  app.post<{ Body: { loginId?: string; consumerKey?: string; count?: number } }>(
+    '/_mock/connection-requests',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            consumerKey: { type: 'string', minLength: 1, maxLength: 128 },
+            loginId: { type: 'string', minLength: 1, maxLength: 128 },
+            count: { type: 'integer', minimum: 1, maximum: 2_000_000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { loginId, count } = request.body ?? {};
+      const consumerKey = request.body?.consumerKey ?? DEMO.app.consumerKey;
+      if (!mock.world.directory.app(consumerKey)) throw errors.invalidBody(`unknown consumerKey ${consumerKey}`);
+      if ((loginId === undefined) === (count === undefined)) throw errors.invalidBody('send either loginId (one request for that user) or count (that many generated travellers)');
+      const now = mock.clock.now();
+      if (loginId !== undefined) {
+        const user = mock.world.directory.user(loginId);
+        if (!user) throw errors.invalidUser(loginId);
+        const created = mock.world.queue.create(consumerKey, user, now);
+        if (!created.ok) throw errors.connectionRequestExists(user.loginId);
+        return reply.code(201).send({ ids: [created.value.id] });
+      }
+      const ids = addBulkTravellers(mock.world, consumerKey, count!, now);
+      // Large seeds answer with the count only; the ids of a million requests help nobody.
+      return reply.code(201).send(ids.length <= 1000 ? { ids } : { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] });
+    },
+  );
+
+  // The first `limit` requests in creation order with their lifecycle state (the console's table).
+  app.get('/_mock/connection-requests', async (request) => {
+    const limit = integerParam(request.query as Record<string, unknown>, 'limit', 100, 1, 1000);
+    const now = mock.clock.now();
+    const items = [];
+    for (const record of mock.world.queue.allRecords()) {
+      if (items.length >= limit) break;
+      items.push(requestBody(record, mock.world.queue.view(record, now)));
+    }
+    return { total: mock.world.queue.size(), items };
+  });
+
+  app.get<{ Params: { id: string } }>('/_mock/connection-requests/:id', async (request) => {
+    const found = mock.world.queue.inspect(request.params.id, mock.clock.now());
+    if (!found) throw errors.connectionRequestNotFound(request.params.id.slice(0, 128));
+    return requestBody(found.record, found.view);
+  });
+}

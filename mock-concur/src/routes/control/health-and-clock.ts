@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../wire/errors.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** `/_mock/health` and the clock: read it, move it forward. */
+export async function healthAndClockRoutes(app: FastifyInstance): Promise<void> {
+  const { mock } = app;
+  const clockBody = () => ({ now: iso(mock.clock.now()), nowMs: mock.clock.now(), mode: mock.clock.mode, offsetSeconds: mock.clock.offsetMs() / 1000 });
+
+  app.get('/_mock/health', async () => ({
+    status: 'ok',
+    now: iso(mock.clock.now()),
+    queueMode: mock.world.queue.mode,
+    connectionRequests: mock.world.queue.counts(mock.clock.now()),
+  }));
+
+  app.get('/_mock/clock', async () => clockBody());
+
+  app.post<{ Body: { seconds: number } }>(
+    '/_mock/clock/advance',
+    { schema: { body: { type: 'object', required: ['seconds'], additionalProperties: false, properties: { seconds: { type: 'number', minimum: 0, maximum: 100 * 365 * 86400 } } } } },
+    async (request) => {
+      try {
+        mock.clock.advance(Math.round(request.body.seconds * 1000));
+      } catch (error) {
+        if (error instanceof RangeError) throw errors.invalidParameter('seconds', error.message);
+        throw error;
+      }
+      return clockBody();
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { errors } from '../../wire/errors.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Request and access tokens minted for provider states, and every access token (masked). */
+export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
+  const { mock } = app;
+  app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number } }>(
+    '/_mock/request-tokens',
+    { schema: { body: tokenStateSchema } },
+    async (request, reply) => {
+      const { partner, user, issuedAt } = tokenState(request.body);
+      const { token, expiresAt } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, issuedAt);
+      return reply.code(201).send({ code: token, expiresAt: iso(expiresAt) });
+    },
+  );
+
+  app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number; revoked?: boolean } }>(
+    '/_mock/access-tokens',
+    { schema: { body: { ...tokenStateSchema, properties: { ...tokenStateSchema.properties, revoked: { type: 'boolean' } } } } },
+    async (request, reply) => {
+      const { partner, user, issuedAt } = tokenState(request.body);
+      const issued = mock.world.tokens.issueAccessToken(partner.consumerKey, user.loginId, issuedAt, 'control');
+      if (request.body.revoked) mock.world.tokens.revoke(issued.token, partner.consumerKey, mock.clock.now());
+      return reply.code(201).send({ token: issued.token, refreshToken: issued.refreshToken, expiresAt: iso(issued.expiresAt) });
+    },
+  );
+
+  app.get('/_mock/tokens', async () => {
+    const now = mock.clock.now();
+    return mock.world.tokens.listAccessTokens().map((t) => ({
+      token: t.masked,
+      consumerKey: t.appKey,
+      loginId: t.loginId,
+      origin: t.origin,
+      issuedAt: iso(t.issuedAt),
+      expiresAt: iso(t.expiresAt),
+      revokedAt: t.revokedAt === null ? null : iso(t.revokedAt),
+      state: t.revokedAt !== null ? 'revoked' : now >= t.expiresAt ? 'expired' : 'active',
+    }));
+  });
+
+  function tokenState(body: { consumerKey: string; loginId: string; ageSeconds?: number }) {
+    const partner = mock.world.directory.app(body.consumerKey);
+    if (!partner) throw errors.invalidBody(`unknown consumerKey ${body.consumerKey}`);
+    const user = mock.world.directory.user(body.loginId);
+    if (!user) throw errors.invalidUser(body.loginId);
+    return { partner, user, issuedAt: mock.clock.now() - Math.round((body.ageSeconds ?? 0) * 1000) };
+  }
+}
+
+const tokenStateSchema = {
+  type: 'object',
+  required: ['consumerKey', 'loginId'],
+  additionalProperties: false,
+  properties: {
+    consumerKey: { type: 'string', minLength: 1, maxLength: 128 },
+    loginId: { type: 'string', minLength: 1, maxLength: 128 },
+    ageSeconds: { type: 'number', minimum: 0, maximum: 10 * 365 * 86400 },
+  },
+} as const;
