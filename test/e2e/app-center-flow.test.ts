@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO } from 'mock-concur';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mockTokens, startPair, type Pair } from '../integration/partner-app/harness.js';
+import { mockTokens, startPair, type Pair } from '../support/partner-pair.js';
 import { launchChromium, requireChromium, screenshot as shot } from './support/browser.js';
 
 const hasChromium = requireChromium('App Center flow');

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requestToken, startPair, type Pair } from '../integration/partner-app/harness.js';
+import { requestToken, startPair, type Pair } from '../support/partner-pair.js';
 import { launchChromium, requireChromium, screenshot as shot } from './support/browser.js';
 
 const hasChromium = requireChromium('partner-app');

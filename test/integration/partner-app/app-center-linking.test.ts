@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPartnerApp } from 'partner-app';
 import { FormSession, heading } from './form-session.js';
-import { DEMO_KEY, mockTokens, requestToken, startPair, TRAVELER, type Pair } from './harness.js';
+import { DEMO_KEY, mockTokens, requestToken, startPair, TRAVELER, type Pair } from '../../support/partner-pair.js';
 
 const TAYLOR = { email: 'taylor.traveler@example.com', password: 'rewards-password' };
 

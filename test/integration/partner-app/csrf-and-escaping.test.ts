@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from 'partner-app';
 import { FormSession, heading } from './form-session.js';
-import { requestToken, startPair, type Pair } from './harness.js';
+import { requestToken, startPair, type Pair } from '../../support/partner-pair.js';
 
 describe('CSRF protection on every form', () => {
   let pair: Pair;

@@ -56,6 +56,6 @@ describe('README: using the client', () => {
     const source = readFileSync(new URL(import.meta.url), 'utf8');
     const body = source.slice(source.indexOf('// --- README snippet start\n') + 28, source.indexOf('    // --- README snippet end'));
     const snippet = body.split('\n').map((l) => l.slice(4)).join('\n');
-    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(snippet);
+    expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(snippet);
   });
 });
