@@ -1,4 +1,4 @@
-import type { StatusCode } from './match-result.js';
+import type { ConnectionStatusCode } from 'concur-partner-client';
 
 /**
  * What the worker tells the world, one event per step. No event carries a token, a secret or
@@ -7,7 +7,7 @@ import type { StatusCode } from './match-result.js';
 export type WorkerEvent =
   | { type: 'cycle-started'; cycle: number; at: Date }
   | { type: 'page-fetched'; cycle: number; offset: number; items: number; fresh: number }
-  | { type: 'request-finished'; cycle: number; id: string; statusCode: StatusCode; reason: string; put: 'ok' | 'failed'; revoked: RevocationResult; durationMs: number; deadlineMarginMs: number }
+  | { type: 'request-finished'; cycle: number; id: string; statusCode: ConnectionStatusCode; reason: string; put: 'ok' | 'failed'; revoked: RevocationResult; durationMs: number; deadlineMarginMs: number }
   | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained' }
   | { type: 'cycle-finished'; summary: CycleSummary }
   | { type: 'cycle-failed'; cycle: number; error: string }
@@ -26,7 +26,7 @@ export interface CycleSummary {
   pagesRead: number;
   requests: number;
   /** One count per status code PUT (or attempted), so the counts add up to `requests`. */
-  outcomes: Record<StatusCode, number>;
+  outcomes: Record<ConnectionStatusCode, number>;
   /** Requests whose PUT did not land: Concur requeues them itself (lease or next poll). */
   putFailed: number;
   /** Access tokens of failed connections revoked this cycle (including earlier cycles' backlog). */

@@ -1,4 +1,4 @@
-import type { ConnectionRequest, AccessToken } from 'concur-partner-client';
+import type { AccessToken, ConnectionRequest, ConnectionStatusCode } from 'concur-partner-client';
 
 /**
  * What the partner's matcher decides about one Concur user. `connected` carries the partner's
@@ -19,7 +19,7 @@ export interface MatchContext {
 
 export type Matcher = (request: MatchCandidate, context: MatchContext) => MatchResult | Promise<MatchResult>;
 
-/** The PUT codes of concur-api.md, and the one-line reason each stands for. */
+/** The one-line reason each PUT code (the client's `ConnectionStatusCode`) stands for. */
 export const STATUS_CODES = {
   CRSUC: 'connected',
   CREU1: 'loyalty number not found',
@@ -28,13 +28,11 @@ export const STATUS_CODES = {
   CRPA1: 'request token expired',
   CRPA2: 'network error',
   CRRET: 'retry later',
-} as const;
+} as const satisfies Record<ConnectionStatusCode, string>;
 
-export type StatusCode = keyof typeof STATUS_CODES;
+export const STATUS_CODE_LIST = Object.keys(STATUS_CODES) as ConnectionStatusCode[];
 
-export const STATUS_CODE_LIST = Object.keys(STATUS_CODES) as StatusCode[];
-
-export function statusCodeFor(result: MatchResult): StatusCode {
+export function statusCodeFor(result: MatchResult): ConnectionStatusCode {
   switch (result.outcome) {
     case 'connected':
       return 'CRSUC';

@@ -1,12 +1,13 @@
+import type { ConnectionStatusCode } from 'concur-partner-client';
 import type { CycleSummary } from './events.js';
-import { STATUS_CODE_LIST, type StatusCode } from './match-result.js';
+import { STATUS_CODE_LIST } from './match-result.js';
 
 /** Counters since the worker was created, for a partner's monitoring. */
 export interface WorkerMetrics {
   cycles: number;
   failedCycles: number;
   requests: number;
-  outcomes: Record<StatusCode, number>;
+  outcomes: Record<ConnectionStatusCode, number>;
   putFailed: number;
   revoked: number;
   revokeFailed: number;
@@ -14,8 +15,8 @@ export interface WorkerMetrics {
   lastCycle: CycleSummary | null;
 }
 
-export function emptyOutcomes(): Record<StatusCode, number> {
-  return Object.fromEntries(STATUS_CODE_LIST.map((c) => [c, 0])) as Record<StatusCode, number>;
+export function emptyOutcomes(): Record<ConnectionStatusCode, number> {
+  return Object.fromEntries(STATUS_CODE_LIST.map((c) => [c, 0])) as Record<ConnectionStatusCode, number>;
 }
 
 export function newMetrics(): WorkerMetrics {

@@ -1,8 +1,8 @@
-import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, type AccessToken, type ConnectionRequest, type ConcurClient } from 'concur-partner-client';
+import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, type AccessToken, type ConnectionRequest, type ConcurClient, type ConnectionStatusCode } from 'concur-partner-client';
 import { AdminSession } from './admin-session.js';
 import type { RevocationResult } from './events.js';
 import type { RevocationBacklog } from './revocation-backlog.js';
-import { isMatchResult, STATUS_CODES, statusCodeFor, type MatchCandidate, type Matcher, type StatusCode } from './match-result.js';
+import { isMatchResult, STATUS_CODES, statusCodeFor, type MatchCandidate, type Matcher } from './match-result.js';
 
 export interface Connection {
   request: MatchCandidate;
@@ -31,7 +31,7 @@ export interface QueuedRequest {
 
 export interface RequestOutcome {
   id: string;
-  statusCode: StatusCode;
+  statusCode: ConnectionStatusCode;
   reason: string;
   put: 'ok' | 'failed';
   putError: string | null;
@@ -67,7 +67,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
     deadlineMarginMs,
   };
 
-  async function decide(): Promise<{ statusCode: StatusCode; reason: string; message?: string; accessToken?: AccessToken; mayHoldToken?: string }> {
+  async function decide(): Promise<{ statusCode: ConnectionStatusCode; reason: string; message?: string; accessToken?: AccessToken; mayHoldToken?: string }> {
     if (!request.requestToken) return { statusCode: 'CRPA1', reason: 'the request carried no request token' };
     const left = item.deadline - ctx.now();
     if (left <= 0) return { statusCode: 'CRPA1', reason: 'the request token reached its deadline before it could be exchanged' };
@@ -123,7 +123,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   }
 
   /** Null when the PUT landed, else why not. */
-  async function putStatus(statusCode: StatusCode, message: string | undefined): Promise<string | null> {
+  async function putStatus(statusCode: ConnectionStatusCode, message: string | undefined): Promise<string | null> {
     try {
       await ctx.admin.withToken((admin) => ctx.client.connectionRequests(admin, { signal: ctx.signal }).update(request.id, statusCode, message), ctx.signal);
       return null;

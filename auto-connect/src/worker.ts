@@ -1,3 +1,4 @@
+import { InvalidWorkerOptionsError } from './invalid-options-error.js';
 import type { ConcurClient, Sleep } from 'concur-partner-client';
 import { abortableSleep } from './abortable-sleep.js';
 import { AdminSession, type AdminAuth } from './admin-session.js';
@@ -63,7 +64,7 @@ export interface AutoConnectWorker {
 export function createAutoConnectWorker(options: AutoConnectWorkerOptions): AutoConnectWorker {
   const settings = { ...workerDefaults, ...definedOnly(options) };
   check(settings);
-  if (!options.adminCredentials && !options.adminToken) throw new TypeError('auto-connect worker: give adminCredentials or adminToken');
+  if (!options.adminCredentials && !options.adminToken) throw new InvalidWorkerOptionsError('auto-connect worker: give adminCredentials or adminToken');
   const clock = options.clock ?? { now: () => Date.now() };
   const sleep = options.sleep ?? abortableSleep;
   const metrics = newMetrics();
@@ -149,12 +150,12 @@ function definedOnly(options: AutoConnectWorkerOptions): Partial<WorkerSettings>
 
 function check(s: WorkerSettings): void {
   const whole = (name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`auto-connect worker: ${name} must be a whole number in [${min}, ${max}], got ${v}`);
+    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidWorkerOptionsError(`auto-connect worker: ${name} must be a whole number in [${min}, ${max}], got ${v}`);
   };
   whole('concurrency', s.concurrency, 1, 256);
   whole('pageSize', s.pageSize, 1, 10);
   whole('pollIntervalMs', s.pollIntervalMs, 0);
   whole('requestTokenTtlMs', s.requestTokenTtlMs, 1);
   whole('safetyMarginMs', s.safetyMarginMs, 0);
-  if (s.safetyMarginMs >= s.requestTokenTtlMs) throw new RangeError('auto-connect worker: safetyMarginMs must be shorter than requestTokenTtlMs');
+  if (s.safetyMarginMs >= s.requestTokenTtlMs) throw new InvalidWorkerOptionsError('auto-connect worker: safetyMarginMs must be shorter than requestTokenTtlMs');
 }

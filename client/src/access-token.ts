@@ -1,4 +1,4 @@
-import { ConcurError } from './errors.js';
+import { BodyShapeError } from './body-shape.js';
 import { parseUsUtcDate } from './us-date.js';
 import { isRecord, pick, stringOrNull } from './wire-body.js';
 
@@ -15,11 +15,11 @@ export interface AccessToken {
 /** `Access_Token` in either format; the documents spell two of its elements two ways each. */
 export function parseAccessToken(body: unknown): AccessToken {
   const root = isRecord(body) ? body['Access_Token'] : undefined;
-  if (!isRecord(root)) throw new ConcurError('response has no Access_Token');
+  if (!isRecord(root)) throw new BodyShapeError('response has no Access_Token');
   const token = stringOrNull(root['Token']);
-  if (!token) throw new ConcurError('Access_Token has no Token');
+  if (!token) throw new BodyShapeError('Access_Token has no Token');
   const expiry = stringOrNull(pick(root, 'Expiration_date', 'Expiration_Date'));
-  if (!expiry) throw new ConcurError('Access_Token has no Expiration_date');
+  if (!expiry) throw new BodyShapeError('Access_Token has no Expiration_date');
   return {
     token,
     refreshToken: stringOrNull(root['Refresh_Token']) || null,

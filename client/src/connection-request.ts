@@ -1,4 +1,4 @@
-import { ConcurError } from './errors.js';
+import { BodyShapeError } from './body-shape.js';
 import { parseZonelessUtc } from './us-date.js';
 import { isRecord, stringOrNull } from './wire-body.js';
 
@@ -33,12 +33,12 @@ export interface ConnectionRequestPage {
 const KNOWN = new Set(['id', 'uri', 'firstname', 'middlename', 'lastname', 'loyaltynumber', 'requesttoken', 'status', 'lastmodified', 'userid', 'emailaddresses']);
 
 export function parseConnectionRequest(raw: unknown): ConnectionRequest {
-  if (!isRecord(raw)) throw new ConcurError('a ConnectionRequest is not an object');
+  if (!isRecord(raw)) throw new BodyShapeError('a ConnectionRequest is not an object');
   // Matching names case-insensitively covers v3.0's capitals and v3.2's lower camel at once.
   const byLower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
   const field = (name: string) => stringOrNull(byLower.get(name));
   const id = field('id');
-  if (!id) throw new ConcurError('a ConnectionRequest has no ID');
+  if (!id) throw new BodyShapeError('a ConnectionRequest has no ID');
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (!KNOWN.has(k.toLowerCase()) && !k.startsWith('@')) extra[k] = v;
   const modified = field('lastmodified');
@@ -70,7 +70,7 @@ function emails(raw: unknown): string[] {
 /** `ConnectionRequests { Items, NextPage }`; the XML form nests items under `Items/ConnectionRequest`. */
 export function parseConnectionRequestPage(body: unknown): ConnectionRequestPage {
   const root = isRecord(body) && isRecord(body['ConnectionRequests']) ? body['ConnectionRequests'] : body;
-  if (!isRecord(root)) throw new ConcurError('response is not a ConnectionRequests page');
+  if (!isRecord(root)) throw new BodyShapeError('response is not a ConnectionRequests page');
   let items = root['Items'];
   if (isRecord(items)) items = items['ConnectionRequest'] ?? [];
   // `<Items />` reads as an empty string.

@@ -1,6 +1,6 @@
 import type { AccessToken } from './access-token.js';
 import { parseConnectionRequest, parseConnectionRequestPage, unwrapConnectionRequest, type ConnectionRequest, type ConnectionRequestPage } from './connection-request.js';
-import { ConcurError } from './errors.js';
+import { BodyShapeError, readShape } from './body-shape.js';
 import type { ApiVersion, ConcurClientOptions } from './options.js';
 import { send } from './transport.js';
 import { escapeXml, isRecord, stringOrNull, type WireFormat } from './wire-body.js';
@@ -52,7 +52,7 @@ export function connectionRequests(options: ConcurClientOptions, adminToken: str
 
   async function fetchPage(url: URL): Promise<ConnectionRequestPage> {
     const res = await send(options, { method: 'GET', url, format, headers: auth, idempotent: true, signal });
-    return parseConnectionRequestPage(res.body);
+    return readShape(res, parseConnectionRequestPage);
   }
 
   return {
@@ -81,7 +81,7 @@ export function connectionRequests(options: ConcurClientOptions, adminToken: str
 
     async get(id: string): Promise<ConnectionRequest> {
       const res = await send(options, { method: 'GET', url: item(id), format, headers: auth, idempotent: true, signal });
-      return parseConnectionRequest(unwrapConnectionRequest(res.body));
+      return readShape(res, (body) => parseConnectionRequest(unwrapConnectionRequest(body)));
     },
 
     /** Certification and testing only (Concur's words); a POST is not retried. */
@@ -89,10 +89,12 @@ export function connectionRequests(options: ConcurClientOptions, adminToken: str
       const url = new URL(collection);
       url.searchParams.set('user', loginId);
       const res = await send(options, { method: 'POST', url, format, headers: auth, idempotent: false, signal });
-      const body = unwrapConnectionRequest(res.body);
-      const id = isRecord(body) ? stringOrNull(body['ID']) : null;
-      if (!id) throw new ConcurError(`POST ${collection} answered no ID`);
-      return { id, uri: stringOrNull(isRecord(body) ? body['URI'] : null) };
+      return readShape(res, (raw) => {
+        const body = unwrapConnectionRequest(raw);
+        const id = isRecord(body) ? stringOrNull(body['ID']) : null;
+        if (!id) throw new BodyShapeError('the created ConnectionRequest has no ID');
+        return { id, uri: stringOrNull(isRecord(body) ? body['URI'] : null) };
+      });
     },
 
     /**

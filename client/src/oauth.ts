@@ -1,4 +1,5 @@
 import { parseAccessToken, type AccessToken } from './access-token.js';
+import { readShape } from './body-shape.js';
 import type { ConcurClientOptions } from './options.js';
 import { send } from './transport.js';
 import type { WireFormat } from './wire-body.js';
@@ -32,7 +33,7 @@ export function oauthMethods(options: ConcurClientOptions) {
         idempotent: false,
         signal: call.signal,
       });
-      return parseAccessToken(res.body);
+      return readShape(res, parseAccessToken);
     },
 
     /** Refreshing can be repeated: Concur answers a new token and the same refresh token. */
@@ -44,7 +45,7 @@ export function oauthMethods(options: ConcurClientOptions) {
         idempotent: true,
         signal: call.signal,
       });
-      return parseAccessToken(res.body);
+      return readShape(res, parseAccessToken);
     },
 
     /** The Native flow: a user's own login id and password. */
@@ -57,7 +58,7 @@ export function oauthMethods(options: ConcurClientOptions) {
         idempotent: true,
         signal: call.signal,
       });
-      return parseAccessToken(res.body);
+      return readShape(res, parseAccessToken);
     },
 
     /** Revocation is idempotent (revoking twice, or an unknown token, answers 200), so it is retried. */

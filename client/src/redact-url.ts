@@ -1,5 +1,8 @@
-/** Query parameters that carry credentials: they must never reach an error message or a log. */
-const SECRET_PARAMS = new Set(['code', 'client_secret', 'refresh_token', 'token']);
+/**
+ * Query parameters that carry credentials in Concur's flows (the same list the mock and the
+ * partner app redact): they must never reach an error message or a log.
+ */
+const SECRET_PARAMS = new Set(['code', 'requesttoken', 'client_secret', 'refresh_token', 'token', 'access_token', 'password']);
 
 export function redactUrl(url: URL | string): string {
   const u = new URL(String(url));

@@ -16,6 +16,9 @@ export interface ConcurRequest {
 }
 
 export interface ConcurResponse {
+  method: string;
+  /** Already redacted. */
+  url: string;
   status: number;
   /** Parsed XML or JSON; null for an empty body (PUT's 204, revoke's 200). */
   body: unknown;
@@ -86,9 +89,9 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
     });
   }
   if (response.status >= 300) throw new MalformedResponseError(method, shownUrl, response.status, 'unexpected redirect');
-  if (!text.trim()) return { status: response.status, body: null };
+  if (!text.trim()) return { method, url: shownUrl, status: response.status, body: null };
   try {
-    return { status: response.status, body: parseWireBody(text, contentType, format) };
+    return { method, url: shownUrl, status: response.status, body: parseWireBody(text, contentType, format) };
   } catch (error) {
     throw new MalformedResponseError(method, shownUrl, response.status, (error as Error).message);
   }

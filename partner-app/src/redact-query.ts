@@ -1,4 +1,6 @@
-const SECRET_PARAMS = /([?&](?:code|state|refresh_token|token|client_secret)=)[^&#]*/gi;
+// Concur's credential parameters (the list the client and the mock redact), plus `state`: the
+// Web flow's state binds a browser session here, so it is a secret of this app's.
+const SECRET_PARAMS = /([?&](?:code|requestToken|client_secret|refresh_token|token|access_token|password|state)=)[^&#]*/gi;
 
 /** A URL as it may be logged: the values of credential-bearing parameters replaced. */
 export function redactQuery(url: string): string {

@@ -1,6 +1,11 @@
-const SECRET_PARAMS = new Set(['code', 'client_secret', 'refresh_token', 'token', 'password', 'access_token']);
+/**
+ * Query parameters that carry credentials in Concur's flows: the request token (`code`, and
+ * `requestToken` on the App Center's current redirect), the app's secret, refresh and access
+ * tokens, a password. The client and the partner app redact the same list.
+ */
+const SECRET_PARAMS = new Set(['code', 'requesttoken', 'client_secret', 'refresh_token', 'token', 'access_token', 'password']);
 
-const SECRET_PAIRS = /([?&])(code|client_secret|refresh_token|token|password|access_token)=[^&]*/gi;
+const SECRET_PAIRS = /([?&])(code|requesttoken|client_secret|refresh_token|token|access_token|password)=[^&]*/gi;
 
 /** The URL with every secret-bearing query value replaced, for the journal and the logs. */
 export function redactUrl(url: string): string {
