@@ -66,6 +66,12 @@ export interface ConnectionRequestView {
   lastModified: number;
 }
 
+/** See `pageValidity`. */
+export interface PageValidity {
+  readonly revision: number;
+  readonly until: number;
+}
+
 export interface Page {
   items: ConnectionRequestView[];
   /** The `offset` value of the next page, or null on the last page. */
@@ -78,6 +84,8 @@ export type CreateFailure = 'already-open';
 /** One TripLink supplier's queue: due requests form a prefix of `queue`, so a page is a rank slice. */
 class AppQueue {
   readonly queue = new OrderedIndex();
+  /** The queued requests without a hand-out, same keys: its not-yet-due suffix is Retry. */
+  readonly waiting = new OrderedIndex();
   /** Active hand-outs by lease end, so expiries are found without a scan. */
   readonly leases = new OrderedIndex();
   readonly connected = new Set<string>();
@@ -107,26 +115,26 @@ export class ConnectionRequestQueue {
     return this.policy.mode;
   }
 
-  /** Grows with every change to any request; equal revisions mean identical state. */
-  get revision(): number {
-    return this.revisionCount;
-  }
-
   /**
-   * The earliest time after `now` at which reading the app's queue could give a different
-   * answer without any call changing it: a lease ending or a deferred request becoming due.
+   * How long a page just read stays the answer a new read would give: until any request
+   * changes (the revision), a lease ends, a deferred request becomes due, or one of the page's
+   * request tokens runs out (a later GET would mint a new one). For a cache of written pages.
    */
-  stableUntil(appKey: string, now: number): number {
+  pageValidity(appKey: string, page: Page, now: number): PageValidity {
+    let until = Number.POSITIVE_INFINITY;
     const q = this.settle(appKey, now);
-    if (!q) return Number.POSITIVE_INFINITY;
-    const nextLeaseEnd = q.leases.first()?.key[0] ?? Number.POSITIVE_INFINITY;
-    const nextDue = q.queue.keyAt(q.queue.countDue(now))?.[0] ?? Number.POSITIVE_INFINITY;
-    return Math.min(nextLeaseEnd, nextDue);
+    if (q) {
+      const nextLeaseEnd = q.leases.first()?.key[0] ?? Number.POSITIVE_INFINITY;
+      const nextDue = q.queue.keyAt(q.queue.countDue(now))?.[0] ?? Number.POSITIVE_INFINITY;
+      until = Math.min(nextLeaseEnd, nextDue);
+    }
+    for (const item of page.items) until = Math.min(until, this.records.get(item.id)?.handout?.tokenExpiresAt ?? Number.POSITIVE_INFINITY);
+    return { revision: this.revisionCount, until };
   }
 
-  /** When a listed request's token runs out (a later GET would mint a new one). */
-  tokenExpiresAt(id: string): number {
-    return this.records.get(id)?.handout?.tokenExpiresAt ?? Number.POSITIVE_INFINITY;
+  /** Whether a page stamped with `validity` would still be read the same at `now`. */
+  stillValid(validity: PageValidity, now: number): boolean {
+    return validity.revision === this.revisionCount && now < validity.until;
   }
 
   create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
@@ -153,13 +161,12 @@ export class ConnectionRequestQueue {
   }
 
   /** GET list with status=pending: hands out what it returns (minting request tokens). */
-  listPending(appKey: string, offset: number, limit: number, now: number, cursor: string | null = null): Page {
+  listPending(appKey: string, offset: number, limit: number, now: number): Page {
     const q = this.settle(appKey, now);
     if (!q) return { items: [], nextOffset: null };
     const due = q.queue.countDue(now);
     if (this.policy.mode === 'lease') {
       // Each call returns a new page: the ids are taken from the front and leased away.
-      void cursor;
       const ids = q.queue.slice(0, limit, due);
       const items = ids.map((id) => this.handOut(q, this.records.get(id)!, now));
       const more = due > ids.length;
@@ -184,11 +191,11 @@ export class ConnectionRequestQueue {
       total = q.leases.size;
       ids = q.leases.slice(offset, limit);
     } else {
-      // Retry: deferred requests, i.e. the part of the queue not yet due, less active leases.
-      const due = q.queue.countDue(now);
-      const deferred = q.queue.slice(due, Number.MAX_SAFE_INTEGER).filter((id) => this.records.get(id)!.handout === null);
-      total = deferred.length;
-      ids = deferred.slice(offset, offset + limit);
+      // Retry: the deferred suffix of the requests waiting without a hand-out (in lease mode a
+      // leased request is keyed at its lease end too, but it is Processing, not Retry).
+      const due = q.waiting.countDue(now);
+      total = q.waiting.size - due;
+      ids = q.waiting.slice(due + offset, limit);
     }
     return { items: ids.map((id) => this.view(this.records.get(id)!, now)), nextOffset: offset + limit < total ? String(offset + limit) : null };
   }
@@ -261,6 +268,7 @@ export class ConnectionRequestQueue {
     this.records.set(record.id, record);
     const q = this.appQueue(record.appKey);
     if (record.queueKey) q.queue.insert(record.queueKey, record.id);
+    if (record.queueKey && !record.handout) q.waiting.insert(record.queueKey, record.id);
     if (record.handout) q.leases.insert(record.handout.leaseKey, record.id);
     if (record.outcome) (record.outcome === 'Connected' ? q.connected : q.failed).add(record.id);
     else this.openByUser.set(openKey(record.appKey, record.user.loginId), record.id);
@@ -321,8 +329,11 @@ export class ConnectionRequestQueue {
         // Requeued as of the lease end: behind everything that was available before it.
         this.dequeue(q, record);
         this.enqueue(record, leaseEnd);
+      } else if (record.queueKey) {
+        // In lease mode the request was already keyed at its lease end when handed out; it
+        // now waits there without a hand-out.
+        q.waiting.insert(record.queueKey, record.id);
       }
-      // In lease mode the request was already keyed at its lease end when handed out.
     }
     return q;
   }
@@ -359,12 +370,16 @@ export class ConnectionRequestQueue {
     this.changed(record);
     record.queueKey = key;
     q.queue.insert(key, record.id);
+    if (!record.handout) q.waiting.insert(key, record.id);
   }
 
   /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
   private dequeue(q: AppQueue, record: ConnectionRequestRecord, endHandout = true): void {
     this.changed(record);
-    if (record.queueKey) q.queue.remove(record.queueKey);
+    if (record.queueKey) {
+      q.queue.remove(record.queueKey);
+      q.waiting.remove(record.queueKey);
+    }
     record.queueKey = null;
     if (endHandout && record.handout) {
       q.leases.remove(record.handout.leaseKey);

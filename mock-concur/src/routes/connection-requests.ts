@@ -42,10 +42,11 @@ export function connectionRequestRoutes(version: ApiVersion) {
       const queue = mock.world.queue;
       let page;
       if (status === 'pending' && queue.mode === 'lease') {
-        // The earlier v3.2 page: `offset` is an opaque cursor (the last id handed out).
+        // The earlier v3.2 page: `offset` is an opaque cursor (the last id handed out); each
+        // GET leases the next page anyway, so the cursor is only checked, never needed.
         const cursor = param(query, 'offset') ?? null;
         if (cursor !== null && cursor.length > MAX_ID_LENGTH) throw errors.invalidParameter('offset', 'too long');
-        page = queue.listPending(appKey, 0, limit, now, cursor);
+        page = queue.listPending(appKey, 0, limit, now);
       } else {
         const offset = integerParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
         if (status === 'pending') return sendPendingPage(request, reply, appKey, offset, limit, now);
