@@ -40,11 +40,17 @@ interface LiveRule {
   random: () => number;
 }
 
+/** How many used-up rules `list()` still shows (with their hits), oldest dropped first. */
+const SPENT_SHOWN = 1000;
+
 export class FaultRules {
+  /** Rules that can still fire: the only ones `match` scans. */
   private rules: LiveRule[] = [];
+  /** Rules whose `times` ran out, kept for `list()` only, at most SPENT_SHOWN. */
+  private spent: FaultRule[] = [];
   private nextId = 1;
 
-  /** Whether any rule exists: lets the hot path skip matching entirely. */
+  /** Whether any rule can still fire: lets the hot path skip matching entirely. */
   get active(): boolean {
     return this.rules.length > 0;
   }
@@ -71,32 +77,47 @@ export class FaultRules {
 
   /** The first rule that fires for this request, counting it against `times`. */
   match(method: string, path: string): FaultRule | undefined {
-    for (const live of this.rules) {
+    for (let i = 0; i < this.rules.length; i++) {
+      const live = this.rules[i]!;
       const { rule } = live;
-      if (rule.remaining === 0) continue;
       if (rule.method !== '*' && rule.method !== method.toUpperCase()) continue;
       if (!globMatches(rule.path, path)) continue;
       if (rule.probability < 1 && live.random() >= rule.probability) continue;
       if (rule.remaining !== null) rule.remaining--;
       rule.hits++;
+      // A used-up rule leaves the rule set at once: dead rules cost matching nothing.
+      if (rule.remaining === 0) this.retire(i);
       return rule;
     }
     return undefined;
   }
 
+  /** Live rules, then the most recent used-up ones, in the order they were added. */
   list(): FaultRule[] {
-    return this.rules.map((l) => l.rule);
+    return [...this.spent, ...this.rules.map((l) => l.rule)].sort((a, b) => idNumber(a) - idNumber(b));
   }
 
   remove(id: string): boolean {
-    const before = this.rules.length;
+    const before = this.rules.length + this.spent.length;
     this.rules = this.rules.filter((l) => l.rule.id !== id);
-    return this.rules.length < before;
+    this.spent = this.spent.filter((r) => r.id !== id);
+    return this.rules.length + this.spent.length < before;
   }
 
   clear(): void {
     this.rules = [];
+    this.spent = [];
   }
+
+  private retire(index: number): void {
+    const [live] = this.rules.splice(index, 1);
+    this.spent.push(live!.rule);
+    if (this.spent.length > SPENT_SHOWN) this.spent.splice(0, this.spent.length - SPENT_SHOWN);
+  }
+}
+
+function idNumber(rule: FaultRule): number {
+  return Number(rule.id.slice('fault-'.length));
 }
 
 /**
