@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, mkdirSync, openSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, fdatasync, ftruncate, mkdirSync, openSync, renameSync, rmSync, write } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Clock } from '../domain/clock.js';
@@ -11,7 +11,6 @@ import {
   decodeConnectionRequest,
   decodeUser,
   ENTITY_KINDS,
-  isEntityKind,
   type Change,
   type ClockState,
   type EntityKind,
@@ -23,12 +22,14 @@ import {
   type StoredUser,
 } from './entity-codec.js';
 import { readFramedFile } from './framed-file-reader.js';
+import { isChangeList } from './stored-shape.js';
 import { frame } from './framing.js';
 import { snapshotLines } from './snapshot.js';
 import { changesName, fsyncDir, listStateDir, snapshotName, writeFileDurably, writeFileDurablySync } from './state-files.js';
 
 const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
+const ftruncateAsync = promisify(ftruncate);
 
 export const STATE_FORMAT = 'mock-concur-state';
 export const STATE_VERSION = 1;
@@ -80,6 +81,10 @@ export class StateStore {
   private loaded: Entities | null;
   private logFd = -1;
   private logBytes = 0;
+  /** The log's length after its last whole batch: a failed write is cut back to it. */
+  private committedBytes = 0;
+  /** Changes of a batch whose write failed, written with the next one. */
+  private unsaved: Change[] = [];
   private snapshotBytes = 0;
   private durableCount = 0;
   private waiters: Waiter[] = [];
@@ -87,6 +92,7 @@ export class StateStore {
   private scheduled = false;
   private rewriteAll = false;
   private failure: Error | null = null;
+  private retrying: Promise<void> | null = null;
   private world: () => World = () => {
     throw new Error('state store not started');
   };
@@ -191,7 +197,9 @@ export class StateStore {
    * once it is (or rejects if it cannot be written). A response waits for it before it leaves.
    */
   whenDurable(): Promise<void> | undefined {
-    if (this.failure) return Promise.reject(this.failure);
+    // After a failed write every answer tries the disk again (one attempt at a time): once
+    // space is free the mock acknowledges writes again, with no restart.
+    if (this.failure) return this.retry();
     const target = this.recorder.count;
     if (target <= this.durableCount) return undefined;
     return new Promise((resolve, reject) => this.waiters.push({ target, resolve, reject }));
@@ -199,6 +207,19 @@ export class StateStore {
 
   get failed(): boolean {
     return this.failure !== null;
+  }
+
+  private retry(): Promise<void> {
+    this.retrying ??= (async () => {
+      const failure = this.failure;
+      this.failure = null;
+      await this.flush();
+      if (this.failure) throw this.failure;
+      if (failure) this.warn(`state dir ${this.dir}: writing works again; every change since the failure is saved`);
+    })().finally(() => {
+      this.retrying = null;
+    });
+    return this.retrying;
   }
 
   /** Writes what is pending and closes the log. */
@@ -233,7 +254,7 @@ export class StateStore {
         // Read the target and the changes in the same tick: the batch holds at least everything counted.
         const target = this.recorder.count;
         if (this.rewriteAll || (this.logBytes > this.compactAfterBytes && this.logBytes > this.snapshotBytes)) await this.compact();
-        else await this.append(this.recorder.drain());
+        else await this.appendUnsaved(this.recorder.drain());
         this.durableCount = target;
         while (this.waiters.length > 0 && this.waiters[0]!.target <= target) this.waiters.shift()!.resolve();
       }
@@ -242,6 +263,24 @@ export class StateStore {
       this.warn(this.failure.message);
       for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
     }
+  }
+
+  /**
+   * Appends the changes of a failed batch (kept, never dropped) and the new ones as one batch.
+   * A failed write may have left part of a batch in the log: it is cut back to the last whole
+   * batch first, so the log stays a sequence of whole lines.
+   */
+  private async appendUnsaved(changes: Change[]): Promise<void> {
+    const recovering = this.unsaved.length > 0;
+    const batch = recovering ? [...this.unsaved, ...changes] : changes;
+    this.unsaved = batch;
+    if (recovering || this.logBytes > this.committedBytes) {
+      await ftruncateAsync(this.logFd, this.committedBytes);
+      this.logBytes = this.committedBytes;
+    }
+    await this.append(batch);
+    this.unsaved = [];
+    this.committedBytes = this.logBytes;
   }
 
   /** One batch: lines of changes, the last one marked as the commit. A batch without its commit line is ignored on load. */
@@ -271,16 +310,22 @@ export class StateStore {
     const lines = this.snapshot(next);
     this.recorder.clear();
     this.rewriteAll = false;
-    const logFd = openSync(join(this.dir, changesName(next)), 'a', 0o600);
+    const tmp = join(this.dir, `${snapshotName(next)}.tmp`);
+    let logFd = -1;
     try {
-      const tmp = join(this.dir, `${snapshotName(next)}.tmp`);
+      logFd = openSync(join(this.dir, changesName(next)), 'a', 0o600);
       this.snapshotBytes = await writeFileDurably(tmp, lines);
       renameSync(tmp, join(this.dir, snapshotName(next)));
       fsyncDir(this.dir);
     } catch (error) {
-      closeSync(logFd);
+      // Nothing of the new generation counts: the next attempt writes the whole state again.
+      if (logFd >= 0) closeSync(logFd);
+      rmSync(tmp, { force: true });
+      rmSync(join(this.dir, changesName(next)), { force: true });
+      this.rewriteAll = true;
       throw error;
     }
+    this.unsaved = [];
     this.switchTo(next, logFd);
   }
 
@@ -295,6 +340,7 @@ export class StateStore {
     if (this.logFd >= 0) closeSync(this.logFd);
     this.logFd = logFd;
     this.logBytes = 0;
+    this.committedBytes = 0;
     this.generation = generation;
     for (const name of listStateDir(this.dir).owned) {
       if (name !== snapshotName(generation) && name !== changesName(generation)) rmSync(join(this.dir, name), { force: true });
@@ -330,7 +376,7 @@ export class StateStore {
     let ended = false;
     let count = 0;
     let problem: string | null = null;
-    const end = readFramedFile(join(this.dir, snapshotName(generation)), ({ payload }) => {
+    const end = readFramedFile(join(this.dir, snapshotName(generation)), ({ payload, start }) => {
       if (problem || ended) return;
       const record = payload as Record<string, unknown>;
       if (!header) {
@@ -346,6 +392,10 @@ export class StateStore {
         ended = record.entities === count;
         if (!ended) problem = `it says ${String(record.entities)} records but holds ${count}`;
         return;
+      }
+      if (!isChangeList(record.c)) {
+        problem = `a record at byte ${start} is not a state record`;
+        return false;
       }
       count += applyChanges(into, record.c);
     });
@@ -364,6 +414,8 @@ export class StateStore {
     try {
       end = readFramedFile(path, ({ payload }) => {
         const record = payload as { c?: unknown; commit?: unknown };
+        // A whole line around nonsense is damage like a bad checksum: set aside below.
+        if (!isChangeList(record.c)) return false;
         pending.push(record.c);
         if (record.commit === true) {
           for (const changes of pending) applyChanges(into, changes);
@@ -388,8 +440,7 @@ export class StateStore {
 /** Applies a line's changes (upserts, and removals as null); answers how many. */
 function applyChanges(into: Entities, changes: unknown): number {
   if (!Array.isArray(changes)) return 0;
-  for (const change of changes as unknown[]) {
-    if (!Array.isArray(change) || !isEntityKind(change[0]) || typeof change[1] !== 'string') continue;
+  for (const change of changes as Change[]) {
     const map = into.get(change[0])!;
     if (change[2] === null) map.delete(change[1]);
     else map.set(change[1], change[2]);

@@ -1,9 +1,10 @@
-import { closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { frame } from '../../../mock-concur/src/persistence/framing.js';
 import { DEMO, json, mockConcur, nativeToken, oauth, T0 } from '../../support/mock.js';
 
 /** What restarts keep, through buildMockConcur with a state dir, closed and built again. */
@@ -107,7 +108,6 @@ describe('a mock with a state dir', () => {
     await app.close();
     open.length = 0;
     const log = join(dir, (await files()).find((name) => name.startsWith('changes-'))!);
-    const { frame } = await import('../../../mock-concur/src/persistence/framing.js');
     await appendFile(log, frame({ c: [['clock', 'clock', { offsetMs: 1_000_000, nowMs: T0 + 1_000_000 }]] }));
     app = await start();
     expect(app.mock.persistence!.summary.repaired).toBe('torn-tail');
@@ -176,6 +176,73 @@ describe('a mock with a state dir', () => {
     }
     expect(errors.join('\n')).toMatch(/could not save state/);
     (app.mock.persistence as unknown as { logFd: number }).logFd = -1;
+  });
+
+  it('recovers without a restart once the disk has room again: 503s while full, then every change is saved, the failed ones included', async () => {
+    let app = await start();
+    const store = app.mock.persistence as unknown as { logFd: number };
+    const realFd = store.logFd;
+    // A full disk: every write to the log fails with ENOSPC (what /dev/full answers).
+    store.logFd = openSync('/dev/full', 'w');
+    const warnings: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => warnings.push(message);
+    const user = (loginId: string) => ({ method: 'POST' as const, url: '/_mock/users', payload: { loginId, password: 'pw', firstName: 'F', lastName: 'Ull' } });
+    try {
+      const whileFull = await json<{ Message: string; 'Server-Time': string; Id: string }>(app, user('while-full@example.com'));
+      expect(whileFull.status).toBe(503);
+      expect(whileFull.body).toMatchObject({ Message: expect.stringMatching(/could not save its state: .*ENOSPC/), 'Server-Time': expect.any(String), Id: expect.any(String) });
+      // Still full: still 503, each answer trying again.
+      expect((await json(app, { url: '/_mock/health' })).status).toBe(503);
+      // Space is freed.
+      closeSync(store.logFd);
+      store.logFd = realFd;
+      expect((await json(app, user('after@example.com'))).status).toBe(201);
+      expect((await json(app, { url: '/_mock/health' })).status).toBe(200);
+    } finally {
+      console.error = original;
+    }
+    expect(warnings.join('\n')).toMatch(/could not save state[\s\S]*writing works again/);
+    await app.close();
+    open.length = 0;
+    // Both changes are on disk, the one answered 503 included (it was made in memory), and the log loads cleanly.
+    app = await start();
+    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
+    expect(users).toEqual(expect.arrayContaining(['while-full@example.com', 'after@example.com']));
+    expect(app.mock.persistence!.summary.repaired).toBeNull();
+  });
+
+  it.each([
+    ['zeroed (its newline kept)', (line: string) => '\0'.repeat(line.length - 1) + '\n'],
+    ['zeroed (its newline too)', (line: string) => '\0'.repeat(line.length)],
+    ['garbage', (line: string) => `${'x'.repeat(line.length - 1)}\n`],
+    ['a valid checksum around nonsense', () => frame({ c: [['user', 'nonsense@example.com', { roles: 7 }]], commit: true })],
+  ])('sets a damaged last record (%s) aside as *.corrupt-<time>, naming the file and offset, and loads what came before', async (_kind, damage) => {
+    let app = await start();
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'before@example.com', password: 'pw', firstName: 'B', lastName: 'Efore' } });
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'last@example.com', password: 'pw', firstName: 'L', lastName: 'Ast' } });
+    await app.close();
+    open.length = 0;
+    const name = (await files()).find((f) => f.startsWith('changes-'))!;
+    const log = await readFile(join(dir, name), 'utf8');
+    const lines = log.split(/(?<=\n)/);
+    const lastStart = log.length - lines.at(-1)!.length;
+    await writeFile(join(dir, name), log.slice(0, lastStart) + damage(lines.at(-1)!));
+    const warnings: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => warnings.push(message);
+    try {
+      app = await start();
+    } finally {
+      console.error = original;
+    }
+    expect(app.mock.persistence!.summary.repaired).toBe('corrupt-log');
+    expect(warnings.join('\n')).toContain(`${name} is damaged at byte ${Buffer.byteLength(log.slice(0, lastStart))}`);
+    const aside = (await files()).filter((f) => f.startsWith(`${name}.corrupt-`));
+    expect(aside).toHaveLength(1);
+    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
+    expect(users).toContain('before@example.com');
+    expect(users).not.toContain('last@example.com');
   });
 
   it('refuses a dir written in the other queue mode, naming the mode', async () => {
