@@ -9,6 +9,7 @@ import { webFlowRoutes } from './routes/web-flow.js';
 import { errorPage } from './views/error-page.js';
 import { sendPage } from './send-page.js';
 import { CSRF_COOKIE } from './session.js';
+import { ConcurApiError } from '../wire/errors.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -40,13 +41,19 @@ export async function webPages(app: FastifyInstance): Promise<void> {
     done();
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+  app.setErrorHandler((error: FastifyError | ConcurApiError, _request, reply) => {
+    if ('code' in error && (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')) {
       return sendPage(reply, 403, errorPage({ title: 'This form has expired', message: 'The page you submitted was out of date or did not come from this site, so nothing was done.', detail: 'Go back, reload the page and try again.' }));
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) reply.log.error({ err: error }, 'web page failed');
-    return sendPage(reply, status, errorPage({ title: status === 500 ? 'Something went wrong' : 'That request could not be used', message: status === 500 ? 'The mock hit an unexpected error.' : error.message.slice(0, 300) }));
+    // The mock's own errors (a bad body, an injected fault) carry `status`; Fastify's carry
+    // `statusCode`. Either is the page's status; anything else is a bug: 500.
+    const given = error instanceof ConcurApiError ? error.status : error.statusCode;
+    const status = given !== undefined && given >= 400 && given < 600 ? given : 500;
+    if (error instanceof ConcurApiError) void reply.headers(error.headers);
+    if (status === 500 && !(error instanceof ConcurApiError)) reply.log.error({ err: error }, 'web page failed');
+    const title = status >= 500 ? (error instanceof ConcurApiError ? 'Concur is not answering right now' : 'Something went wrong') : 'That request could not be used';
+    const message = status >= 500 && !(error instanceof ConcurApiError) ? 'The mock hit an unexpected error.' : error.message.slice(0, 300);
+    return sendPage(reply, status, errorPage({ title, message }));
   });
 
   await app.register(signInRoutes);
