@@ -2,7 +2,7 @@ import { UnauthorizedError, type AccessToken, type ConcurClient } from 'concur-p
 
 /** How the worker signs in as the company's Web Services Administrator. */
 export type AdminAuth =
-  /** The Native flow, as the seed's auto-connect service does; renewed on 401. */
+  /** The Native flow, as the seed's auto-connect service does; renewed when the token is refused. */
   | { adminCredentials: { loginId: string; password: string }; adminToken?: undefined }
   /** A token obtained elsewhere; with its refresh token it can be renewed, a bare string cannot. */
   | { adminToken: string | AccessToken; adminCredentials?: undefined };
@@ -10,9 +10,12 @@ export type AdminAuth =
 export type RenewalAction = 'obtained' | 'refreshed' | 're-obtained';
 
 /**
- * The administrator's token, obtained lazily and renewed once when Concur answers 401 (expired
- * or revoked): by refresh token when there is one, else by signing in again. Concurrent 401s
- * share one renewal.
+ * The administrator's token, obtained lazily and renewed once when Concur refuses it as no
+ * longer valid (expired or revoked): the client's UnauthorizedError, which is a 401 or the 403
+ * Concur's status-code page documents for an invalid token. A 403 for a missing role or scope
+ * is a ForbiddenError and is not renewed: a new token would be refused the same way. By refresh
+ * token when there is one, else by signing in again; concurrent refusals share one renewal, and
+ * a call is retried at most once, so nothing loops.
  */
 export class AdminSession {
   private current: string | AccessToken | null;
@@ -31,7 +34,7 @@ export class AdminSession {
     return this.renew(null, signal);
   }
 
-  /** Runs `call` with the admin token; on a 401 renews the token once and tries again. */
+  /** Runs `call` with the admin token; when the token is refused as invalid, renews it once and tries again. */
   async withToken<T>(call: (token: string | AccessToken) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const token = await this.token(signal);
     try {

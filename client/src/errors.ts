@@ -47,11 +47,30 @@ export class ConcurHttpError extends ConcurError {
   }
 }
 
+/**
+ * The credentials or token are not (or no longer) valid: renew the token or sign in again.
+ * A 401 (no `Authorization`), or a 403 whose `Message` says the token or the credentials
+ * failed validation: Concur's HTTP status-code page answers 403 for an unknown, expired or
+ * revoked token and for bad Native-flow credentials (older pages, and older servers, say 401).
+ * `status` says which was sent.
+ */
 export class UnauthorizedError extends ConcurHttpError {
   override name = 'UnauthorizedError';
 }
+/** Known caller, not allowed: a missing role or scope, another application's resource. Renewing the token does not help. */
 export class ForbiddenError extends ConcurHttpError {
   override name = 'ForbiddenError';
+}
+
+/**
+ * A 403 that means "this token or these credentials are not valid", told from a role or scope
+ * refusal by its `Message`. A 403 without a Concur body stays a ForbiddenError.
+ */
+const INVALID_CREDENTIALS_403 = /(invalid|unknown|expired|revoked|not valid|no longer valid)\b[^.]*\b(access token|oauth token|token|login|password|credentials|consumer key)|(access token|oauth token|token|credentials)\b[^.]*\b(expired|revoked|invalid|not valid)|authorization header must be/i;
+const PERMISSION_403 = /\b(role|scope|another application|other application|not allowed|permission)\b/i;
+
+function isInvalidCredentials403(message: string | null): boolean {
+  return message !== null && INVALID_CREDENTIALS_403.test(message) && !PERMISSION_403.test(message);
 }
 export class NotFoundError extends ConcurHttpError {
   override name = 'NotFoundError';
@@ -70,7 +89,7 @@ export function httpErrorFor(details: HttpErrorDetails): ConcurHttpError {
     case 401:
       return new UnauthorizedError(details);
     case 403:
-      return new ForbiddenError(details);
+      return isInvalidCredentials403(details.concurMessage) ? new UnauthorizedError(details) : new ForbiddenError(details);
     case 404:
       return new NotFoundError(details);
     case 429:

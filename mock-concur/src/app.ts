@@ -6,6 +6,7 @@ import { holdRepliesUntilDurable } from './http/durable-replies.js';
 import { injectFaults } from './http/inject-faults.js';
 import { recordRequests } from './http/record-requests.js';
 import { redactUrl } from './http/redact-url.js';
+import { requestBodyRules } from './http/request-body-rules.js';
 import { resolveOptions, type MockConcurInput } from './options.js';
 import { webPages } from './pages/plugin.js';
 import { connectionRequestRoutes } from './routes/connection-requests.js';
@@ -13,7 +14,7 @@ import { controlRoutes } from './routes/control/index.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy.js';
 import { MockState } from './state.js';
 import { API_VERSIONS } from './wire/connection-request-codec.js';
-import { ConcurApiError, errors } from './wire/errors.js';
+import { ConcurApiError, errors, withAuthFailureStatus } from './wire/errors.js';
 import { responseFormat, type WireFormat } from './wire/negotiate.js';
 import { sendError } from './wire/respond.js';
 import { parseXml, XmlRejected } from './wire/xml.js';
@@ -28,7 +29,8 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   const options = resolveOptions(input);
   const app = Fastify({
     // Concur's paths are case-insensitive (GetAccessToken.ashx and getaccesstoken.ashx).
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 512 },
+    // A doubled slash (`//api/v3.2/…`, from a base URL with a trailing slash) routes like one.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     bodyLimit: options.bodyLimit,
     // Silent means no logger at all: a per-request child logger is measurable on the hot path.
     logger:
@@ -48,9 +50,11 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     frameworkErrors: (error, request, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const message = status === 414 ? 'Request URI is too long' : 'Malformed request URL';
-      void sendError(reply, formatFor(request), new ConcurApiError(status, message), reply.server.mock.clock.now());
+      void sendError(reply, formatFor(request), new ConcurApiError(status, message), reply.server.mock.clock.now(), wrapJsonErrors(request));
     },
   });
+  // Concur's endpoints answer JSON errors as {"Error": {…}} (or flat: --json-errors flat); the control API is the mock's own, flat.
+  const wrapJsonErrors = (request: FastifyRequest) => options.jsonErrors === 'wrapped' && !isControl(request);
   app.decorate('mock', new MockState(options));
   app.decorateRequest('wireFormat', 'xml');
   app.decorateRequest('journalNote', undefined);
@@ -70,23 +74,24 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     done();
   });
   await app.register(injectFaults);
+  await app.register(requestBodyRules, { allowChunked: options.allowChunked });
   // With a state dir, no answer leaves before the changes it could show are on disk.
   if (app.mock.persistence) await app.register(holdRepliesUntilDurable, { store: app.mock.persistence });
   await app.register(recordRequests);
 
   app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
     const now = app.mock.clock.now();
-    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, error, now);
-    if ((error as FastifyError).validation) return sendError(reply, request.wireFormat, errors.invalidBody(error.message), now);
+    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, withAuthFailureStatus(error, options.authFailureStatus), now, wrapJsonErrors(request));
+    if ((error as FastifyError).validation) return sendError(reply, request.wireFormat, errors.invalidBody(error.message), now, wrapJsonErrors(request));
     const status = (error as FastifyError).statusCode ?? 500;
-    if (status === 413) return sendError(reply, request.wireFormat, errors.bodyTooLarge(options.bodyLimit), now);
-    if (status === 415) return sendError(reply, request.wireFormat, errors.unsupportedMediaType(String(request.headers['content-type'] ?? '').slice(0, 100)), now);
-    if (status >= 400 && status < 500) return sendError(reply, request.wireFormat, new ConcurApiError(status, clientErrorMessage(error as FastifyError)), now);
+    if (status === 413) return sendError(reply, request.wireFormat, errors.bodyTooLarge(options.bodyLimit), now, wrapJsonErrors(request));
+    if (status === 415) return sendError(reply, request.wireFormat, errors.unsupportedMediaType(String(request.headers['content-type'] ?? '').slice(0, 100)), now, wrapJsonErrors(request));
+    if (status >= 400 && status < 500) return sendError(reply, request.wireFormat, new ConcurApiError(status, clientErrorMessage(error as FastifyError)), now, wrapJsonErrors(request));
     request.log.error({ err: error }, 'unexpected error');
-    return sendError(reply, request.wireFormat, errors.internal(), now);
+    return sendError(reply, request.wireFormat, errors.internal(), now, wrapJsonErrors(request));
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now()));
+  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now(), wrapJsonErrors(request)));
 
   await app.register(oauthLegacyRoutes);
   for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));

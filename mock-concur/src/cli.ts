@@ -17,6 +17,13 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
   --reusable-request-tokens   let a request token be exchanged more than once within its life
   --token-spelling documented|alternate   Instance_Url/Expiration_date or Instance_URL/Expiration_Date
   --public-url URL            base URL written into URIs and Instance_Url
+  --auth-failure-status 401|403   a present but invalid Authorization (unknown, expired, revoked
+                              token) or bad Native-flow credentials (default 403, the status-code
+                              page; 401 as the older pages say). No Authorization is always 401
+  --legacy-write-status 204|200   v3.0/v3.1 PUT and DELETE answer (default 204 No Content; 200
+                              sends the Swagger's Void: {} or <Void />)
+  --json-errors wrapped|flat  JSON errors as {"Error":{"Message",…}} (default) or {"Message",…}
+  --allow-chunked             accept Transfer-Encoding: chunked (default: 400, as Concur)
   (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
                               per start, so browsers sign in again after a restart)
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
@@ -35,6 +42,12 @@ function wholeNumber(name: string, raw: string | undefined): number | undefined 
   return Number(raw);
 }
 
+function oneOf<T>(name: string, raw: string | undefined, allowed: readonly string[], convert: (value: string) => T): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!allowed.includes(raw)) fail(`${name} must be ${allowed.join(' or ')}, got '${raw}'`);
+  return convert(raw);
+}
+
 let parsed;
 try {
   parsed = parseArgs({
@@ -49,6 +62,10 @@ try {
       'reusable-request-tokens': { type: 'boolean' },
       'token-spelling': { type: 'string' },
       'public-url': { type: 'string' },
+      'auth-failure-status': { type: 'string' },
+      'legacy-write-status': { type: 'string' },
+      'json-errors': { type: 'string' },
+      'allow-chunked': { type: 'boolean' },
       'state-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -79,6 +96,10 @@ const input: MockConcurInput = {
   singleUseRequestTokens: args['reusable-request-tokens'] ? false : undefined,
   tokenElementSpelling: args['token-spelling'] as MockConcurInput['tokenElementSpelling'],
   publicUrl: args['public-url'],
+  authFailureStatus: oneOf('--auth-failure-status', args['auth-failure-status'], ['401', '403'], Number) as MockConcurInput['authFailureStatus'],
+  legacyWriteStatus: oneOf('--legacy-write-status', args['legacy-write-status'], ['204', '200'], Number) as MockConcurInput['legacyWriteStatus'],
+  jsonErrors: oneOf('--json-errors', args['json-errors'], ['wrapped', 'flat'], String) as MockConcurInput['jsonErrors'],
+  allowChunked: args['allow-chunked'] ? true : undefined,
   // Environment only: a secret on the command line would show in the process list.
   sessionSecret: process.env.SESSION_SECRET || undefined,
   // An empty STATE_DIR (a compose file's default) means in memory, like an empty HOST.

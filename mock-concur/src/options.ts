@@ -36,6 +36,18 @@ export interface MockConcurOptions {
   stateDir?: string;
   /** With `stateDir`: fold the change log into a new snapshot once it is this large (and larger than the snapshot). */
   stateCompactAfterBytes: number;
+  /**
+   * The status for an `Authorization` that is present but fails validation (unknown, expired
+   * or revoked token, a malformed header) and for bad Native-flow credentials: 403 as Concur's
+   * HTTP status-code page states, or 401 as the older pages say. A missing header is always 401.
+   */
+  authFailureStatus: 401 | 403;
+  /** v3.0/v3.1 PUT and DELETE: 204 No Content (as v3.2 and Concur's SDK), or 200 with the Swagger's `Void` (`{}` / `<Void />`). */
+  legacyWriteStatus: 204 | 200;
+  /** JSON errors as `{"Error": {Message, Server-Time, Id}}` (the status-code page) or flat `{Message, Server-Time, Id}`. */
+  jsonErrors: 'wrapped' | 'flat';
+  /** Accept `Transfer-Encoding: chunked` requests; Concur answers 400 to them (the status-code page). */
+  allowChunked: boolean;
   /** Fastify log level; `silent` for tests. Secrets are redacted from every log line. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -61,6 +73,10 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   journalSize: 1000,
   stateCompactAfterBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
+  authFailureStatus: 403,
+  legacyWriteStatus: 204,
+  jsonErrors: 'wrapped',
+  allowChunked: false,
 });
 
 export type MockConcurInput = Partial<Omit<MockConcurOptions, 'queue'>> & { queue?: Partial<MockConcurOptions['queue']> };
@@ -82,6 +98,10 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (typeof options.clock === 'string' && options.clock !== 'system' && options.clock !== 'manual') throw new RangeError(`mock-concur option clock must be 'system' or 'manual', got ${String(options.clock)}`);
   if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new RangeError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
   if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new RangeError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
+  if (options.authFailureStatus !== 401 && options.authFailureStatus !== 403) throw new RangeError(`mock-concur option authFailureStatus must be 401 or 403, got ${String(options.authFailureStatus)}`);
+  if (options.legacyWriteStatus !== 204 && options.legacyWriteStatus !== 200) throw new RangeError(`mock-concur option legacyWriteStatus must be 204 or 200, got ${String(options.legacyWriteStatus)}`);
+  if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new RangeError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
+  if (typeof options.allowChunked !== 'boolean') throw new RangeError('mock-concur option allowChunked must be a boolean');
   if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new RangeError('mock-concur option stateDir must be a directory path');
   if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new RangeError('mock-concur option sessionSecret must be at least 32 characters');
   if (options.publicUrl !== undefined) {

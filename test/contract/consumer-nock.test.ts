@@ -51,7 +51,7 @@ describe('fixtures as nock interceptors', () => {
       headers: { authorization: `OAuth ${ex['adminToken']}`, 'content-type': 'application/xml' },
       body: '<ConnectionRequest>\n  <Message>Welcome aboard</Message>\n  <Status>CRSUC</Status>\n</ConnectionRequest>',
     });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
     expect(interceptor.isDone()).toBe(true);
   });

@@ -124,7 +124,7 @@ describe.skipIf(!run)("Concur's pages in Chromium", () => {
     mock.clock.advance(16 * 60_000);
     const exchanged = await fetch(`${mock.url}/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`, { headers: { accept: 'application/json' } });
     expect(exchanged.status).toBe(400);
-    expect(((await exchanged.json()) as { Message: string }).Message).toMatch(/expired/i);
+    expect(((await exchanged.json()) as { Error: { Message: string } }).Error.Message).toMatch(/expired/i);
   });
 
   it('stays on an error page for a forged redirect_uri: the browser goes nowhere else', async () => {

@@ -40,7 +40,11 @@ export function parseXml<T = Record<string, unknown>>(res: LightMyRequestRespons
 
 /** The Concur error envelope of a response, in whichever format it came. */
 export function concurError(res: LightMyRequestResponse): { Message: string; 'Server-Time': string; Id: string } {
-  if (res.headers['content-type']?.toString().includes('json')) return res.json();
+  // Concur's JSON errors come wrapped in Error, as the XML (issue 18); the control API's are flat.
+  if (res.headers['content-type']?.toString().includes('json')) {
+    const body = res.json<Record<string, unknown>>();
+    return (Object.keys(body).length === 1 && 'Error' in body ? body['Error'] : body) as { Message: string; 'Server-Time': string; Id: string };
+  }
   return parseXml<{ Error: { Message: string; 'Server-Time': string; Id: string } }>(res).Error;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
-const CONTROL_PATH = /^\/_mock(\/|\?|$)/i;
+// `//_mock/…` too: doubled slashes route like single ones.
+const CONTROL_PATH = /^\/+_mock(\/|\?|$)/i;
 
 /** The control API (`/_mock/…`): never faulted, never journalled, always JSON. */
 export function isControl(request: FastifyRequest): boolean {

@@ -6,13 +6,16 @@ import { baseUrl } from '../wire/base-url.js';
 import { connectionRequestEntity, createdEntity, pageEntity, type ApiVersion } from '../wire/connection-request-codec.js';
 import { errors } from '../wire/errors.js';
 import { integerParam, param, requiredParam } from '../wire/params.js';
-import { sendEntity, sendJson, sendXml } from '../wire/respond.js';
+import type { WireFormat } from '../wire/negotiate.js';
+import { sendEntity, sendJson, sendXml, type Entity } from '../wire/respond.js';
+import { xmlDocument } from '../wire/xml.js';
 import { PageCache } from './page-cache.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 
 export const DEFAULT_LIMIT = 5;
 export const MAX_LIMIT = 10;
 const MAX_ID_LENGTH = 128;
+const VOID_ENTITY: Entity = { json: () => '{}', xml: () => xmlDocument('Void', []) };
 
 /**
  * Connection Requests for one API version. Every handler reads as a pipeline:
@@ -31,6 +34,11 @@ export function connectionRequestRoutes(version: ApiVersion) {
       requireConnectionRequestAccess(principal);
       request.principal = principal;
     });
+    // v3.2 documents 204 No Content, and Concur's SDK resolves a v3.0 PUT or DELETE only on 204.
+    // The v3.0/v3.1 Swagger's 200 `Void` is --legacy-write-status 200: `{}` or `<Void />` with its
+    // Content-Type, never an empty 200.
+    const sendWritten = (reply: FastifyReply, format: WireFormat) =>
+      version === '3.2' || mock.options.legacyWriteStatus === 204 ? reply.code(204).send() : sendEntity(reply, format, 200, VOID_ENTITY);
     const caller = (request: FastifyRequest): { principal: Principal; now: number } => ({ principal: request.principal!, now: mock.clock.now() });
 
     app.get(base, async (request, reply) => {
@@ -83,7 +91,8 @@ export function connectionRequestRoutes(version: ApiVersion) {
       const user = mock.world.directory.user(loginId);
       if (!user) throw errors.invalidUser(loginId);
       const created = mock.world.queue.create(principal.app.consumerKey, user, now);
-      if (!created.ok) throw errors.connectionRequestExists(user.loginId);
+      // v3.2's Swagger lists 409 Conflict; v3.0/v3.1 document no status for it: 400.
+      if (!created.ok) throw errors.connectionRequestExists(user.loginId, version === '3.2' ? 409 : 400);
       request.journalNote = `created ${created.value.id} for ${user.loginId}`;
       return sendEntity(reply, request.wireFormat, 200, createdEntity(created.value.id, version, baseUrl(request, mock.options.publicUrl)));
     });
@@ -109,8 +118,7 @@ export function connectionRequestRoutes(version: ApiVersion) {
         throw errors.connectionRequestNotInQueue(id);
       }
       request.journalNote = `${code}: ${id} ${before?.status ?? '?'} → ${result.value.status}`;
-      // v3.2 documents 204 No Content; the v3.0/v3.1 Swagger documents 200 with no body.
-      return reply.code(version === '3.2' ? 204 : 200).send();
+      return sendWritten(reply, request.wireFormat);
     });
 
     if (version === '3.0') {
@@ -120,7 +128,7 @@ export function connectionRequestRoutes(version: ApiVersion) {
         const id = idParam(request);
         if (!mock.world.queue.remove(principal.app.consumerKey, id, now)) throw errors.connectionRequestNotFound(id);
         request.journalNote = `deleted ${id}`;
-        return reply.code(200).send();
+        return sendWritten(reply, request.wireFormat);
       });
     }
     methodNotAllowed(app, base, ['GET', 'POST']);

@@ -8,6 +8,11 @@ export class ConcurApiError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /**
+     * A present `Authorization` (or Native-flow credentials) that failed validation: written
+     * with the `authFailureStatus` option's status (403 by default, the status-code page).
+     */
+    readonly authFailure = false,
   ) {
     super(message);
     this.name = 'ConcurApiError';
@@ -15,6 +20,7 @@ export class ConcurApiError extends Error {
 }
 
 const e = (status: number, message: string, headers?: Record<string, string>) => new ConcurApiError(status, message, headers);
+const authFailure = (message: string, headers?: Record<string, string>) => new ConcurApiError(401, message, headers, true);
 
 export const errors = {
   // 400: the request itself is wrong.
@@ -23,7 +29,8 @@ export const errors = {
   invalidBody: (why: string) => e(400, `Invalid request body: ${why}`),
   invalidStatusCode: (value: string) => e(400, `Invalid status code: ${value}. Valid codes are CRSUC, CREU1, CREU2, CREU3, CRPA1, CRPA2, CRRET`),
   invalidUser: (loginId: string) => e(400, `Invalid User:${loginId}`),
-  connectionRequestExists: (loginId: string) => e(400, `An open connection request already exists for user ${loginId}`),
+  /** 400 in v3.0/v3.1; v3.2 answers 409 Conflict (its Swagger lists 409). */
+  connectionRequestExists: (loginId: string, status: 400 | 409 = 400) => e(status, `An open connection request already exists for user ${loginId}`),
   connectionRequestFinal: (id: string, state: string) => e(400, `Connection request ${id} is already ${state} and cannot be updated`),
   connectionRequestNotInQueue: (id: string) => e(400, `Connection request ${id} is waiting to be requeued and cannot be updated now`),
   unknownRequestToken: () => e(400, 'Invalid request token'),
@@ -32,14 +39,18 @@ export const errors = {
   requestTokenOfOtherApp: () => e(400, 'Request token was not issued to this application'),
   invalidRefreshToken: () => e(400, 'Invalid refresh token'),
   revokedRefreshToken: () => e(400, 'Refresh token has been revoked'),
-  // 401: who is calling is unknown or no longer valid.
+  // 401: no Authorization header at all.
   missingToken: () => e(401, 'Authorization header with an OAuth access token is required', { 'WWW-Authenticate': 'OAuth' }),
-  malformedAuthorization: () => e(401, "Authorization header must be 'OAuth {access token}'", { 'WWW-Authenticate': 'OAuth' }),
-  unknownToken: () => e(401, 'Invalid access token', { 'WWW-Authenticate': 'OAuth' }),
-  expiredToken: () => e(401, 'Access token has expired', { 'WWW-Authenticate': 'OAuth' }),
-  revokedToken: () => e(401, 'Access token has been revoked', { 'WWW-Authenticate': 'OAuth' }),
+  missingCredentials: () => e(401, 'Authorization header with Basic credentials is required', { 'WWW-Authenticate': 'Basic realm="Concur"' }),
+  // 403 (or 401 with --auth-failure-status 401): the header is there but fails validation.
+  malformedAuthorization: () => authFailure("Authorization header must be 'OAuth {access token}'", { 'WWW-Authenticate': 'OAuth' }),
+  unknownToken: () => authFailure('Invalid access token', { 'WWW-Authenticate': 'OAuth' }),
+  expiredToken: () => authFailure('Access token has expired', { 'WWW-Authenticate': 'OAuth' }),
+  revokedToken: () => authFailure('Access token has been revoked', { 'WWW-Authenticate': 'OAuth' }),
+  invalidCredentials: () => authFailure('Invalid login id or password', { 'WWW-Authenticate': 'Basic realm="Concur"' }),
+  unknownConsumerKey: () => authFailure('Invalid consumer key'),
+  // 401: the token endpoint's client_id/client_secret (no Authorization header is involved).
   invalidClient: () => e(401, 'Invalid consumer key or secret'),
-  invalidCredentials: () => e(401, 'Invalid login id or password', { 'WWW-Authenticate': 'Basic realm="Concur"' }),
   // 403: known caller, not allowed.
   notAdministrator: () => e(403, 'The user must have the Web Services Administrator role to call this resource'),
   missingScope: (scope: string) => e(403, `The application does not have the ${scope} scope`),
@@ -48,8 +59,19 @@ export const errors = {
   connectionRequestNotFound: (id: string) => e(404, `Connection request not found: ${id}`),
   notFound: (path: string) => e(404, `Resource not found: ${path}`),
   methodNotAllowed: (method: string, allow: string) => e(405, `The requested resource does not support http method '${method}'`, { Allow: allow }),
+  chunkedNotSupported: () => e(400, 'Concur does not support Chunked Transfer-Encoding'),
   bodyTooLarge: (limit: number) => e(413, `Request body is larger than ${limit} bytes`),
   unsupportedMediaType: (type: string) => e(415, `Unsupported Content-Type: ${type}`),
   injected: (status: number, headers?: Record<string, string>) => e(status, `Injected fault: HTTP ${status}`, headers),
   internal: () => e(500, 'An internal error occurred'),
 };
+
+/**
+ * The error as the options say to write it: an auth failure with `authFailureStatus` (403
+ * drops `WWW-Authenticate`, which belongs to 401 answers).
+ */
+export function withAuthFailureStatus(error: ConcurApiError, status: 401 | 403): ConcurApiError {
+  if (!error.authFailure || error.status === status) return error;
+  const headers = status === 401 ? error.headers : Object.fromEntries(Object.entries(error.headers).filter(([name]) => name.toLowerCase() !== 'www-authenticate'));
+  return new ConcurApiError(status, error.message, headers, true);
+}

@@ -28,17 +28,23 @@ export function sendEntity(reply: FastifyReply, format: WireFormat, status: numb
   return format === 'json' ? sendJson(reply, status, entity.json()) : sendXml(reply, status, entity.xml());
 }
 
-/** Concur's error envelope: `Message`, `Server-Time` (the mock's clock), `Id`. */
-export function errorEntity(message: string, now: number): Entity {
+/**
+ * Concur's error envelope: `Message`, `Server-Time` (the mock's clock), `Id`. In JSON wrapped
+ * in `Error` as the XML is (`wrapJson`, the status-code page), or flat.
+ */
+export function errorEntity(message: string, now: number, wrapJson = false): Entity {
   const id = newErrorId();
   const serverTime = concurDateTime(now);
   return {
-    json: () => JSON.stringify({ Message: message, 'Server-Time': serverTime, Id: id }),
+    json: () => {
+      const fields = { Message: message, 'Server-Time': serverTime, Id: id };
+      return JSON.stringify(wrapJson ? { Error: fields } : fields);
+    },
     xml: () => xmlDocument('Error', [['Message', message], ['Server-Time', serverTime], ['Id', id]]),
   };
 }
 
-export function sendError(reply: FastifyReply, format: WireFormat, error: ConcurApiError, now: number): FastifyReply {
+export function sendError(reply: FastifyReply, format: WireFormat, error: ConcurApiError, now: number, wrapJson = false): FastifyReply {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return sendEntity(reply, format, error.status, errorEntity(error.message, now));
+  return sendEntity(reply, format, error.status, errorEntity(error.message, now, wrapJson));
 }

@@ -169,7 +169,7 @@ describe('the auto-connect worker against the mock', () => {
     const worker = createAutoConnectWorker({ client: clientFor(mock), adminCredentials: { loginId: ADMIN.loginId, password: 'wrong' }, matcher: membersMatcher(DEMO_MEMBERS) });
     const summary = await worker.runOnce();
     expect(summary.completed).toBe(false);
-    expect(summary.error).toMatch(/could not be read.*401/);
+    expect(summary.error).toMatch(/could not be read.*403/);
     expect(summary.requests).toBe(0);
     expect(summary.error).not.toContain('wrong');
   });

@@ -52,7 +52,7 @@ describe('a mock with a state dir', () => {
     expect(native.status).toBe(200);
     expect(created.status).toBe(201);
     expect((await json(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(admin.token) })).status).toBe(200);
-    expect((await json(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(doomed.token) })).status).toBe(401);
+    expect((await json(app, { url: '/api/v3.2/common/connectionrequests?limit=1', headers: oauth(doomed.token) })).status).toBe(403);
     const refreshed = await json(app, { url: `/net2/oauth2/getaccesstoken.ashx?refresh_token=${admin.refreshToken}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
     expect(refreshed.status).toBe(200);
     // The request token was used once: it stays used.

@@ -48,8 +48,9 @@ describe('Connection Requests', () => {
       const asXml = await app.inject({ url: v32 });
       expect(asXml.statusCode).toBe(401);
       expect(asXml.body).toMatch(/^<Error><Message>Authorization header with an OAuth access token is required<\/Message><Server-Time>2026-01-15T09:00:00<\/Server-Time><Id>[0-9A-F-]{36}<\/Id><\/Error>$/);
-      const asJson = await json<Record<string, string>>(app, { url: v32 });
-      expect(Object.keys(asJson.body)).toEqual(['Message', 'Server-Time', 'Id']);
+      const asJson = await json<{ Error: Record<string, string> }>(app, { url: v32 });
+      expect(Object.keys(asJson.body)).toEqual(['Error']);
+      expect(Object.keys(asJson.body.Error)).toEqual(['Message', 'Server-Time', 'Id']);
     });
   });
 
@@ -138,25 +139,25 @@ describe('Connection Requests', () => {
       expect(unknown.statusCode).toBe(400);
       expect(concurError(unknown).Message).toBe('Invalid User:someone@example.com');
       await app.inject({ method: 'POST', url: `${v32}?user=${DEMO.traveler.loginId}`, headers: oauth(admin) });
-      expect((await app.inject({ method: 'POST', url: `${v32}?user=${DEMO.traveler.loginId}`, headers: oauth(admin) })).statusCode).toBe(400);
+      expect((await app.inject({ method: 'POST', url: `${v32}?user=${DEMO.traveler.loginId}`, headers: oauth(admin) })).statusCode).toBe(409);
     });
 
     it('deletes in v3.0 only; v3.1 and v3.2 answer 405', async () => {
       const id = (await listPage(app, admin, '?limit=1')).Items[0]!.ID;
       expect((await app.inject({ method: 'DELETE', url: `/api/v3.2/common/connectionrequests/${id}`, headers: oauth(admin) })).statusCode).toBe(405);
       expect((await app.inject({ method: 'DELETE', url: `/api/v3.1/common/connectionrequests/${id}`, headers: oauth(admin) })).statusCode).toBe(405);
-      expect((await app.inject({ method: 'DELETE', url: `/api/v3.0/common/connectionrequests/${id}`, headers: oauth(admin) })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'DELETE', url: `/api/v3.0/common/connectionrequests/${id}`, headers: oauth(admin) })).statusCode).toBe(204);
       expect((await app.inject({ url: `${v32}/${id}`, headers: oauth(admin) })).statusCode).toBe(404);
     });
   });
 
   describe('PUT', () => {
-    it('accepts the seed’s XML body, JSON "Status" and JSON "status"; v3.2 answers 204, v3.0/v3.1 200', async () => {
+    it('accepts the seed’s XML body, JSON "Status" and JSON "status"; every version answers 204', async () => {
       const [a, b, c] = (await listPage(app, admin, '?limit=3')).Items;
       const xmlPut = await app.inject({ method: 'PUT', url: `/api/v3.0/common/connectionrequests/${a!.ID}`, headers: { ...oauth(admin), 'content-type': 'application/xml' }, payload: '<ConnectionRequest><Message>Welcome aboard</Message><Status>CRSUC</Status></ConnectionRequest>' });
-      expect(xmlPut.statusCode).toBe(200);
+      expect(xmlPut.statusCode).toBe(204);
       const upper = await app.inject({ method: 'PUT', url: `/api/v3.1/common/connectionrequests/${b!.ID}`, headers: { ...oauth(admin), 'content-type': 'application/json' }, payload: { Status: 'CREU1' } });
-      expect(upper.statusCode).toBe(200);
+      expect(upper.statusCode).toBe(204);
       expect((await putStatus(app, admin, c!.ID, 'CRRET')).statusCode).toBe(204);
       expect((await record(a!.ID)).status).toBe('Connected');
       expect((await record(b!.ID)).status).toBe('Retry');
@@ -287,15 +288,15 @@ describe('Connection Requests', () => {
   });
 
   describe('authorization', () => {
-    it('answers 401 for missing, malformed, unknown, expired and revoked tokens', async () => {
-      const cases: [Record<string, string>, string][] = [
-        [{}, 'Authorization header with an OAuth access token is required'],
-        [{ authorization: 'Token abc' }, "Authorization header must be 'OAuth {access token}'"],
-        [{ authorization: 'OAuth 0_unknown' }, 'Invalid access token'],
+    it('answers 401 for a missing token, 403 for malformed, unknown, expired and revoked ones', async () => {
+      const cases: [Record<string, string>, string, number][] = [
+        [{}, 'Authorization header with an OAuth access token is required', 401],
+        [{ authorization: 'Token abc' }, "Authorization header must be 'OAuth {access token}'", 403],
+        [{ authorization: 'OAuth 0_unknown' }, 'Invalid access token', 403],
       ];
-      for (const [headers, message] of cases) {
+      for (const [headers, message, status] of cases) {
         const res = await app.inject({ url: v32, headers });
-        expect(res.statusCode).toBe(401);
+        expect(res.statusCode).toBe(status);
         expect(concurError(res).Message).toBe(message);
       }
       const expired = (await json<{ token: string }>(app, { method: 'POST', url: '/_mock/access-tokens', payload: { consumerKey: DEMO.app.consumerKey, loginId: DEMO.admin.loginId, ageSeconds: 366 * DAY } })).body.token;

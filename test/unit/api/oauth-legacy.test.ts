@@ -137,11 +137,11 @@ describe('legacy OAuth', () => {
   });
 
   describe('native flow', () => {
-    it('answers 401 for a wrong password or an unknown user, 401 for an unknown consumer key, 400 without X-ConsumerKey', async () => {
+    it('answers 403 for a wrong password, an unknown user or an unknown consumer key, 400 without X-ConsumerKey', async () => {
       const url = '/net2/oauth2/accesstoken.ashx';
-      expect((await app.inject({ url, headers: { authorization: basic(DEMO.admin.loginId, 'nope'), 'x-consumerkey': DEMO.app.consumerKey } })).statusCode).toBe(401);
-      expect((await app.inject({ url, headers: { authorization: basic('ghost@demo.example', 'demo-password'), 'x-consumerkey': DEMO.app.consumerKey } })).statusCode).toBe(401);
-      expect((await app.inject({ url, headers: { authorization: basic(DEMO.admin.loginId, 'demo-password'), 'x-consumerkey': 'unknown' } })).statusCode).toBe(401);
+      expect((await app.inject({ url, headers: { authorization: basic(DEMO.admin.loginId, 'nope'), 'x-consumerkey': DEMO.app.consumerKey } })).statusCode).toBe(403);
+      expect((await app.inject({ url, headers: { authorization: basic('ghost@demo.example', 'demo-password'), 'x-consumerkey': DEMO.app.consumerKey } })).statusCode).toBe(403);
+      expect((await app.inject({ url, headers: { authorization: basic(DEMO.admin.loginId, 'demo-password'), 'x-consumerkey': 'unknown' } })).statusCode).toBe(403);
       expect((await app.inject({ url, headers: { authorization: basic(DEMO.admin.loginId, 'demo-password') } })).statusCode).toBe(400);
     });
 
@@ -157,7 +157,7 @@ describe('legacy OAuth', () => {
       expect((await app.inject({ url, headers: oauth(admin.token) })).statusCode).toBe(200);
       await advance(app, 1);
       const res = await app.inject({ url, headers: oauth(admin.token) });
-      expect(res.statusCode).toBe(401);
+      expect(res.statusCode).toBe(403);
       expect(concurError(res).Message).toBe('Access token has expired');
     });
 
@@ -170,17 +170,17 @@ describe('legacy OAuth', () => {
   });
 
   describe('revocation', () => {
-    it('revokes one token, which then answers 401 everywhere', async () => {
+    it('revokes one token, which then answers 403 everywhere', async () => {
       const victim = await nativeToken(app);
       const res = await app.inject({ method: 'POST', url: '/net2/oauth2/revoketoken.ashx', headers: { ...oauth(admin.token), 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${victim.token}` });
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe('');
       for (const url of ['/api/v3.0/common/connectionrequests', '/api/v3.2/common/connectionrequests/x']) {
         const r = await app.inject({ url, headers: oauth(victim.token) });
-        expect(r.statusCode).toBe(401);
+        expect(r.statusCode).toBe(403);
         expect(concurError(r).Message).toBe('Access token has been revoked');
       }
-      expect((await app.inject({ method: 'POST', url: `/net2/oauth2/revoketoken.ashx?token=${admin.token}`, headers: oauth(victim.token) })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'POST', url: `/net2/oauth2/revoketoken.ashx?token=${admin.token}`, headers: oauth(victim.token) })).statusCode).toBe(403);
     });
 
     it('revokes every token a user holds for the app, and only for that app', async () => {

@@ -46,8 +46,8 @@ describe('routing under bad input', () => {
     const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
     type Method = (typeof METHODS)[number];
     const paths: { path: fc.Arbitrary<string>; allowed: Method[] }[] = [
-      { path: fc.constant('/net2/oauth2/getaccesstoken.ashx'), allowed: ['GET'] },
-      { path: fc.constant('/net2/oauth2/accesstoken.ashx'), allowed: ['GET'] },
+      { path: fc.constant('/net2/oauth2/getaccesstoken.ashx'), allowed: ['GET', 'POST'] },
+      { path: fc.constant('/net2/oauth2/accesstoken.ashx'), allowed: ['GET', 'POST'] },
       { path: fc.constant('/net2/oauth2/revoketoken.ashx'), allowed: ['POST'] },
       ...VERSIONS.map((v) => ({ path: fc.constant(`/api/v${v}/common/connectionrequests`), allowed: ['GET', 'POST'] as Method[] })),
       ...VERSIONS.map((v) => ({ path: unknownIdArb([]).map((id) => `/api/v${v}/common/connectionrequests/${pct(id)}`), allowed: (v === '3.0' ? ['GET', 'PUT', 'DELETE'] : ['GET', 'PUT']) as Method[] })),

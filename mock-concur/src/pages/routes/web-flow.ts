@@ -38,8 +38,12 @@ export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
     if (!partner.redirectUris.includes(redirectUri)) {
       return { ok: false, problem: { title: 'Redirect URI mismatch', message: `The redirect_uri is not one ${partner.name} registered, so you have not been sent anywhere.` } };
     }
-    const scopes = parseScopes(scope ?? '');
-    if (scopes.length === 0) return { ok: false, problem: { title: 'Invalid request', message: 'scope is required (for example CONREQ,USER).' } };
+    const asked = parseScopes(scope ?? '');
+    if (asked.length === 0) return { ok: false, problem: { title: 'Invalid request', message: 'scope is required (for example CONREQ,USER).' } };
+    // `scope` cannot expand what the app registered (the Web flow page): only registered scopes
+    // are offered, and the token carries the app's registered scopes, never more.
+    const scopes = [...new Set(asked.map((s) => s.toUpperCase()))].filter((s) => partner.scopes.has(s));
+    if (scopes.length === 0) return { ok: false, problem: { title: 'Invalid scope', message: `None of the scopes asked for are registered for ${partner.name}.` } };
     if (state !== undefined && state.length > 2048) return { ok: false, problem: { title: 'Invalid request', message: 'state is longer than 2048 characters.' } };
     return { ok: true, app: partner, request: { clientId: partner.consumerKey, scope: scope!, scopes, redirectUri, state } };
   }
