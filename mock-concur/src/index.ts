@@ -7,7 +7,7 @@
 import './fastify-types.js';
 
 export { buildMockConcur } from './app.js';
-export { defaultOptions, type MockConcurInput, type MockConcurOptions } from './options.js';
+export { defaultOptions, InvalidMockOptionsError, type MockConcurInput, type MockConcurOptions } from './options.js';
 export { DEMO } from './domain/demo-data.js';
 export type { Clock, ClockMode } from './domain/clock.js';
 export type { QueueMode } from './domain/connection-requests.js';

@@ -3,6 +3,14 @@ import type { QueueMode, QueuePolicy } from './domain/connection-requests.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, YEAR_MS } from './domain/token-service.js';
 import type { TokenElementSpelling } from './wire/access-token-codec.js';
 
+/**
+ * The mock's one error for options it cannot start with, naming the option. A RangeError, so
+ * code that caught the built-in one still does.
+ */
+export class InvalidMockOptionsError extends RangeError {
+  override name = 'InvalidMockOptionsError';
+}
+
 export interface MockConcurOptions {
   /** Seed for the faker-generated travellers and their requests: same seed, same data. */
   seed: number;
@@ -85,7 +93,7 @@ export type MockConcurInput = Partial<Omit<MockConcurOptions, 'queue'>> & { queu
 export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   const options: MockConcurOptions = { ...defaultOptions, ...stripUndefined(input), queue: { ...defaultOptions.queue, ...stripUndefined(input.queue ?? {}) } };
   const wholeAtLeast = (name: string, value: number, min: number) => {
-    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`mock-concur option ${name} must be an integer ≥ ${min}, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < min) throw new InvalidMockOptionsError(`mock-concur option ${name} must be an integer ≥ ${min}, got ${value}`);
   };
   wholeAtLeast('seed', options.seed, 0);
   wholeAtLeast('demoTravelers', options.demoTravelers, 0);
@@ -95,21 +103,21 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   wholeAtLeast('journalSize', options.journalSize, 0);
   wholeAtLeast('stateCompactAfterBytes', options.stateCompactAfterBytes, 0);
   for (const [name, value] of Object.entries(options.queue)) wholeAtLeast(`queue.${name}`, value, name.startsWith('max') ? 0 : 1);
-  if (typeof options.clock === 'string' && options.clock !== 'system' && options.clock !== 'manual') throw new RangeError(`mock-concur option clock must be 'system' or 'manual', got ${String(options.clock)}`);
-  if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new RangeError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
-  if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new RangeError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
-  if (options.authFailureStatus !== 401 && options.authFailureStatus !== 403) throw new RangeError(`mock-concur option authFailureStatus must be 401 or 403, got ${String(options.authFailureStatus)}`);
-  if (options.legacyWriteStatus !== 204 && options.legacyWriteStatus !== 200) throw new RangeError(`mock-concur option legacyWriteStatus must be 204 or 200, got ${String(options.legacyWriteStatus)}`);
-  if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new RangeError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
-  if (typeof options.allowChunked !== 'boolean') throw new RangeError('mock-concur option allowChunked must be a boolean');
-  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new RangeError('mock-concur option stateDir must be a directory path');
-  if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new RangeError('mock-concur option sessionSecret must be at least 32 characters');
+  if (typeof options.clock === 'string' && options.clock !== 'system' && options.clock !== 'manual') throw new InvalidMockOptionsError(`mock-concur option clock must be 'system' or 'manual', got ${String(options.clock)}`);
+  if (options.queueMode !== 'peek' && options.queueMode !== 'lease') throw new InvalidMockOptionsError(`mock-concur option queueMode must be 'peek' or 'lease', got ${String(options.queueMode)}`);
+  if (options.tokenElementSpelling !== 'documented' && options.tokenElementSpelling !== 'alternate') throw new InvalidMockOptionsError(`mock-concur option tokenElementSpelling must be 'documented' or 'alternate'`);
+  if (options.authFailureStatus !== 401 && options.authFailureStatus !== 403) throw new InvalidMockOptionsError(`mock-concur option authFailureStatus must be 401 or 403, got ${String(options.authFailureStatus)}`);
+  if (options.legacyWriteStatus !== 204 && options.legacyWriteStatus !== 200) throw new InvalidMockOptionsError(`mock-concur option legacyWriteStatus must be 204 or 200, got ${String(options.legacyWriteStatus)}`);
+  if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new InvalidMockOptionsError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
+  if (typeof options.allowChunked !== 'boolean') throw new InvalidMockOptionsError('mock-concur option allowChunked must be a boolean');
+  if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new InvalidMockOptionsError('mock-concur option stateDir must be a directory path');
+  if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new InvalidMockOptionsError('mock-concur option sessionSecret must be at least 32 characters');
   if (options.publicUrl !== undefined) {
     let url: URL;
     try {
       url = new URL(options.publicUrl);
     } catch {
-      throw new RangeError(`mock-concur option publicUrl must be an absolute URL, got ${options.publicUrl}`);
+      throw new InvalidMockOptionsError(`mock-concur option publicUrl must be an absolute URL, got ${options.publicUrl}`);
     }
     options.publicUrl = url.origin + url.pathname.replace(/\/+$/, '');
   }

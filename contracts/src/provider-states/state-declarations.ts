@@ -87,6 +87,12 @@ export const STATE_DECLARATIONS: readonly StateDeclaration[] = [
     provides: ['userLoginId'],
     mockOnly: true,
   },
+  {
+    name: 'a user with an open connection request',
+    params: NO_PARAMS,
+    provides: ['userLoginId'],
+    mockOnly: true,
+  },
 ];
 
 export function stateDeclaration(name: string): StateDeclaration | undefined {

@@ -100,6 +100,13 @@ const HANDLERS: Record<string, Handler> = {
     await control.addUser({ loginId, password: partner.userPassword(), firstName: 'Casey', lastName: 'Newcomer', loyaltyNumber: '7000000002' });
     return { userLoginId: loginId };
   },
+  'a user with an open connection request': async (ctx) => {
+    const { control, partner } = mockOnly(ctx);
+    const loginId = `${partner.unique('contract-user')}@contracts.example`;
+    await control.addUser({ loginId, password: partner.userPassword(), firstName: 'Olivia', lastName: 'Opened', loyaltyNumber: '7000000003' });
+    await control.connectionRequests({ consumerKey: v(ctx, 'consumerKey'), loginId });
+    return { userLoginId: loginId };
+  },
 };
 
 // Every declared state has a handler and nothing else does: fail at import, not mid-run.

@@ -4,7 +4,7 @@ import { interpolate } from '../fixtures/placeholders.js';
 
 export interface BuiltRequest {
   url: string;
-  init: RequestInit & { method: string; headers: Record<string, string> };
+  init: RequestInit & { method: string; headers: Record<string, string>; duplex?: 'half' };
 }
 
 const DEFAULT_CONTENT_TYPES = { json: 'application/json', xml: 'application/xml', form: 'application/x-www-form-urlencoded' } as const;
@@ -29,8 +29,18 @@ export function buildRequest(request: FixtureRequest, baseUrl: string, values: R
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = DEFAULT_CONTENT_TYPES[kind];
   }
   const search = query.toString();
-  return {
-    url: `${baseUrl}${interpolate(request.path, values)}${search ? `?${search}` : ''}`,
-    init: { method: request.method, headers, ...(body !== undefined ? { body } : {}) },
-  };
+  const url = `${baseUrl}${interpolate(request.path, values)}${search ? `?${search}` : ''}`;
+  // A stream of unknown length: fetch sends it with Transfer-Encoding: chunked.
+  if (request.chunked && body !== undefined) return { url, init: { method: request.method, headers, body: chunkedBody(body), duplex: 'half' } };
+  return { url, init: { method: request.method, headers, ...(body !== undefined ? { body } : {}) } };
+}
+
+function chunkedBody(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }

@@ -105,6 +105,12 @@ describe('Connection Requests through the contract fixtures', () => {
     expect(error).toMatchObject({ status: 400, concurMessage: 'Invalid User:someone@example.com' });
   });
 
+  it('reports a v3.2 POST for a user with an open request as a 409 ConcurHttpError, reading the wrapped JSON error', async () => {
+    const error = await through('connection-requests-create/v3-2-conflict-open-request', () => requests('json', '3.2').create(ex['userLoginId']!).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(ConcurHttpError);
+    expect(error).toMatchObject({ status: 409, concurMessage: expect.stringMatching(/open connection request already exists/) });
+  });
+
   it.each(['CRSUC', 'CREU1', 'CREU2', 'CREU3', 'CRPA1', 'CRPA2', 'CRRET'])('puts status %s back in v3.2 (204)', async (code) => {
     await through(`connection-requests-update/v3-2-${code.toLowerCase()}`, () => requests('json', '3.2').update(id, code));
   });

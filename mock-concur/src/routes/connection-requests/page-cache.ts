@@ -1,4 +1,4 @@
-import type { ConnectionRequestQueue, Page, PageValidity } from '../domain/connection-requests.js';
+import type { ConnectionRequestQueue, Page, PageValidity } from '../../domain/connection-requests.js';
 
 interface CachedPage {
   validity: PageValidity;

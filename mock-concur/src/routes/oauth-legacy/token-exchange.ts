@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../wire/errors.js';
+import { param, requiredParam } from '../../wire/params.js';
+import { queryAndForm } from '../../wire/query-and-form.js';
+import { sendAccessToken } from './send-access-token.js';
+
+/**
+ * `getaccesstoken.ashx`: a request token (`code`) or a refresh token for an access token.
+ * GET as documented; POST as Concur's Passport strategy (code exchange) and SDK (refresh) send
+ * it, with the parameters in the query string and/or a form body. Synchronous (a throw still
+ * reaches the error handler): the hottest route, and an async handler costs a promise and a
+ * microtask per request.
+ */
+export function exchangeOrRefresh(app: FastifyInstance) {
+  const { mock } = app;
+  return (request: FastifyRequest, reply: FastifyReply): void => {
+    const query = request.method === 'POST' ? queryAndForm(request.query, request.body) : (request.query as Record<string, unknown>);
+    const clientId = requiredParam(query, 'client_id');
+    const clientSecret = requiredParam(query, 'client_secret');
+    const code = param(query, 'code');
+    const refreshToken = param(query, 'refresh_token');
+    if (code === undefined && refreshToken === undefined) throw errors.missingParameter('code');
+    if (code !== undefined && refreshToken !== undefined) throw errors.invalidParameter('refresh_token', 'send either code or refresh_token, not both');
+    const partner = mock.world.directory.authenticateApp(clientId, clientSecret);
+    if (!partner) throw errors.invalidClient();
+    const now = mock.clock.now();
+    if (code !== undefined) {
+      const result = mock.world.tokens.exchangeRequestToken(code, partner.consumerKey, now);
+      if (!result.ok) {
+        throw { unknown: errors.unknownRequestToken, expired: errors.expiredRequestToken, used: errors.usedRequestToken, 'other-app': errors.requestTokenOfOtherApp }[result.reason]();
+      }
+      request.journalNote = `request token exchanged for ${result.value.record.loginId}`;
+      sendAccessToken(app, request, reply, result.value);
+      return;
+    }
+    const result = mock.world.tokens.refresh(refreshToken!, partner.consumerKey, now);
+    if (!result.ok) throw result.reason === 'revoked' ? errors.revokedRefreshToken() : errors.invalidRefreshToken();
+    request.journalNote = `access token refreshed for ${result.value.record.loginId}`;
+    sendAccessToken(app, request, reply, result.value);
+  };
+}
