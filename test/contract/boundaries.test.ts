@@ -53,4 +53,11 @@ describe('package boundaries: the fixtures are the only truth the client and the
       expect(declared(folder)).toContain('concur-partner-client');
     }
   });
+
+  it("inside the mock, one direction: domain/ imports nothing from http, routes, pages, persistence or the options", () => {
+    const outward = importsOf('mock-concur').filter(({ file, spec }) => file.startsWith('mock-concur/src/domain/') && spec.startsWith('.') && !spec.startsWith('./'));
+    expect(outward).toEqual([]);
+    const persistenceUsesFastify = importsOf('mock-concur').filter(({ file, spec }) => file.startsWith('mock-concur/src/persistence/') && /^(fastify|@fastify\/)/.test(spec));
+    expect(persistenceUsesFastify).toEqual([]);
+  });
 });
