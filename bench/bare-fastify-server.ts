@@ -19,8 +19,14 @@ const contentType = process.env.BARE_CONTENT_TYPE ?? 'text/plain; charset=utf-8'
 const path = process.env.BARE_PATH ?? '/';
 
 const app = Fastify({ logger: false });
-app.get(path, (_request, reply) => {
-  void reply.header('content-type', contentType).send(body);
+// A form body (the token endpoints' POST) is read as text and dropped: the mock must parse it, the floor need not.
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+app.route({
+  method: ['GET', 'POST'],
+  url: path,
+  handler: (_request, reply) => {
+    void reply.header('content-type', contentType).send(body);
+  },
 });
 
 await app.listen({ host: '127.0.0.1', port: Number(values.port) });

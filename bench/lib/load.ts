@@ -7,6 +7,9 @@ import { summarize } from './stats.js';
 export interface LoadOptions {
   url: string;
   headers?: Record<string, string>;
+  /** GET unless given; a POST sends `body` with every request. */
+  method?: 'GET' | 'POST';
+  body?: string;
   connections: number;
   durationS: number;
   /** Untimed load first, so the server (and this client) run with hot paths compiled. */
@@ -43,7 +46,7 @@ export interface LoadResult {
 
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   if (new URL(options.url).hostname !== '127.0.0.1') throw new Error('load is only ever sent to 127.0.0.1');
-  const base: Options = { url: options.url, headers: options.headers ?? {}, connections: options.connections, timeout: 10 };
+  const base: Options = { url: options.url, headers: options.headers ?? {}, connections: options.connections, timeout: 10, ...(options.method ? { method: options.method } : {}), ...(options.body !== undefined ? { body: options.body } : {}) };
   // A separate warm-up run (not autocannon's `warmup` option) so the CPU reading starts
   // exactly with the timed run.
   await autocannon({ ...base, duration: options.warmupS });

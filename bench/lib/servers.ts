@@ -11,7 +11,7 @@ import { spawnChild, waitForOutput, type Child } from './children.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundle `npm run build` makes: what `npm start` runs, so what users start. */
-export const MOCK_ENTRY = join(REPO_ROOT, 'mock-concur/dist/cli.js');
+export const MOCK_ENTRY = join(REPO_ROOT, 'mock-concur/dist/bundle/mock-concur.js');
 export const BARE_SOURCE = join(REPO_ROOT, 'bench/bare-fastify-server.ts');
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;

@@ -1,3 +1,4 @@
+import { DEMO } from 'mock-concur';
 import { adminTokens, LIST_PATH, refreshQuery, seedConnectionRequests, TOKEN_PATH } from '../lib/mock-api.js';
 import { expectStatus, httpRequest } from '../lib/http.js';
 import { combineRuns, runLoad, type LoadResult, type LoadRun } from '../lib/load.js';
@@ -40,6 +41,8 @@ interface Endpoint {
   name: string;
   path: string;
   headers: Record<string, string>;
+  method?: 'GET' | 'POST';
+  body?: string;
   /** Checks the probe's body, so the load runs against a meaningful answer. */
   check(body: string): void;
 }
@@ -65,6 +68,17 @@ export async function measureThroughput(settings: ThroughputSettings, log: (line
         },
       },
       {
+        // The v0 grant a poller repeats: the application token (a signed JWT per request).
+        name: '/oauth2/v0/token client_credentials',
+        path: '/oauth2/v0/token',
+        method: 'POST',
+        body: new URLSearchParams({ client_id: DEMO.app.consumerKey, client_secret: DEMO.app.consumerSecret, grant_type: 'client_credentials' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        check: (body) => {
+          if (!(JSON.parse(body) as { access_token?: string }).access_token) throw new Error('/oauth2/v0/token answered no access_token');
+        },
+      },
+      {
         name: `list limit=${PAGE_LIMIT} (JSON)`,
         path: listPath,
         headers: { authorization: `OAuth ${token}`, accept: 'application/json' },
@@ -81,7 +95,7 @@ export async function measureThroughput(settings: ThroughputSettings, log: (line
 
     const results: EndpointThroughput[] = [];
     for (const endpoint of endpoints) {
-      const probe = expectStatus(await httpRequest(mock.url + endpoint.path, { headers: endpoint.headers }), 200, endpoint.name);
+      const probe = expectStatus(await httpRequest(mock.url + endpoint.path, { headers: endpoint.headers, ...(endpoint.method ? { method: endpoint.method } : {}), ...(endpoint.body !== undefined ? { body: endpoint.body } : {}) }), 200, endpoint.name);
       endpoint.check(probe.body);
       const contentType = String(probe.headers['content-type']);
       const bare = await startBare({ body: probe.body, contentType, path: new URL(endpoint.path, mock.url).pathname });
@@ -94,7 +108,7 @@ export async function measureThroughput(settings: ThroughputSettings, log: (line
         const runs: Record<keyof typeof targets, LoadRun[]> = { mock: [], bare: [] };
         for (const side of RUN_ORDER) {
           log(`  ${endpoint.name}: ${side} run ${runs[side].length + 1}…`);
-          runs[side].push(await runLoad({ ...targets[side], headers: endpoint.headers, ...settings }));
+          runs[side].push(await runLoad({ ...targets[side], headers: endpoint.headers, ...(endpoint.method ? { method: endpoint.method } : {}), ...(endpoint.body !== undefined ? { body: endpoint.body } : {}), ...settings }));
         }
         const mockLoad = combineRuns(runs.mock);
         const bareLoad = combineRuns(runs.bare);
