@@ -245,6 +245,21 @@ describe('a mock with a state dir', () => {
     expect(users).not.toContain('last@example.com');
   });
 
+  it('keeps /oauth2/v0 tokens and the signing key across a restart: the refresh token still refreshes, the JWKS is the same', async () => {
+    let app = await start();
+    const form = (f: Record<string, string>) => ({ method: 'POST' as const, url: '/oauth2/v0/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ client_id: DEMO.app.consumerKey, client_secret: DEMO.app.consumerSecret, ...f }).toString() });
+    const first = (await app.inject(form({ grant_type: 'password', username: DEMO.traveler.loginId, password: DEMO.traveler.password }))).json<{ refresh_token: string; access_token: string }>();
+    const jwks = (await app.inject({ url: '/oauth2/v0/jwks' })).json<{ keys: { kid: string }[] }>();
+    await app.close();
+    open.length = 0;
+    app = await start();
+    expect((await app.inject({ url: '/oauth2/v0/jwks' })).json()).toEqual(jwks);
+    const refreshed = await app.inject(form({ grant_type: 'refresh_token', refresh_token: first.refresh_token }));
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    const revoke = await app.inject({ method: 'DELETE', url: '/app-mgmt/v0/connections', headers: { authorization: `Bearer ${first.access_token}` } });
+    expect(revoke.statusCode).toBe(200);
+  });
+
   it('refuses a dir written in the other queue mode, naming the mode', async () => {
     const app = await start({ queueMode: 'peek' });
     await app.close();
