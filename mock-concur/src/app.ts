@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import './fastify-types.js';
 import { isControl } from './http/control-path.js';
@@ -44,6 +45,10 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
             redact: ['req.headers.authorization'],
           },
     return503OnClosing: true,
+    // Headers that never finish are cut (408) after headersTimeoutMs; the whole request
+    // after three times that. Node checks open connections once a second.
+    serverFactory: (handler) =>
+      createServer({ headersTimeout: options.headersTimeoutMs, requestTimeout: options.headersTimeoutMs * 3, connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs) }, handler),
     // Validate control-API bodies as they are: no type coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
     // Errors Fastify raises before routing (a bad %-escape, an over-long parameter) are

@@ -56,6 +56,11 @@ export interface MockConcurOptions {
   jsonErrors: 'wrapped' | 'flat';
   /** Accept `Transfer-Encoding: chunked` requests; Concur answers 400 to them (the status-code page). */
   allowChunked: boolean;
+  /**
+   * A request whose headers have not all arrived after this long is cut with 408 (a client
+   * that opens a connection and stalls holds nothing for long). Node checks once a second.
+   */
+  headersTimeoutMs: number;
   /** `/oauth2/v0` access tokens: one hour, as documented. */
   oauth2AccessTokenTtlMs: number;
   /** `/oauth2/v0` refresh tokens: six months (180 days), slid on every refresh. */
@@ -99,6 +104,7 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   legacyWriteStatus: 204,
   jsonErrors: 'wrapped',
   allowChunked: false,
+  headersTimeoutMs: 10_000,
   oauth2AccessTokenTtlMs: HOUR_MS,
   oauth2RefreshTokenTtlMs: 180 * DAY_MS,
   refreshTokenRotation: 'rotate',
@@ -129,6 +135,7 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (options.legacyWriteStatus !== 204 && options.legacyWriteStatus !== 200) throw new InvalidMockOptionsError(`mock-concur option legacyWriteStatus must be 204 or 200, got ${String(options.legacyWriteStatus)}`);
   if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new InvalidMockOptionsError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
   if (typeof options.allowChunked !== 'boolean') throw new InvalidMockOptionsError('mock-concur option allowChunked must be a boolean');
+  wholeAtLeast('headersTimeoutMs', options.headersTimeoutMs, 1);
   wholeAtLeast('oauth2AccessTokenTtlMs', options.oauth2AccessTokenTtlMs, 1);
   wholeAtLeast('oauth2RefreshTokenTtlMs', options.oauth2RefreshTokenTtlMs, 1);
   if (options.refreshTokenRotation !== 'rotate' && options.refreshTokenRotation !== 'reuse') throw new InvalidMockOptionsError(`mock-concur option refreshTokenRotation must be 'rotate' or 'reuse', got ${String(options.refreshTokenRotation)}`);

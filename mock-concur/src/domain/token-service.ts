@@ -295,13 +295,25 @@ export class TokenService {
     if (!known) this.grant(tokenDigest, record);
   }
 
+  /**
+   * Revokes an access token, the refresh token of its grant, and every other access token that
+   * refresh token minted (RFC 7009 §2.1): a refresh that raced the revocation leaves no live
+   * sibling behind.
+   */
   private revokeRecord(tokenDigest: string, record: AccessTokenRecord, now: number): void {
     record.revokedAt = now;
     this.recorder.accessToken(tokenDigest, record);
+    if (record.refreshDigest === '') return;
     const refresh = this.refreshTokens.get(record.refreshDigest);
     if (refresh && refresh.revokedAt === null) {
       refresh.revokedAt = now;
       this.recorder.refreshToken(record.refreshDigest, refresh);
+    }
+    for (const d of this.grants.get(grantKey(record.appKey, record.loginId)) ?? []) {
+      const sibling = this.accessTokens.get(d);
+      if (!sibling || sibling.revokedAt !== null || sibling.refreshDigest !== record.refreshDigest) continue;
+      sibling.revokedAt = now;
+      this.recorder.accessToken(d, sibling);
     }
   }
 

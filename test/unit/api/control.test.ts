@@ -199,4 +199,17 @@ describe('control API', () => {
     const res = await app.inject({ url: `/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
     expect(res.statusCode).toBe(400);
   });
+
+  it('refuses a redirect URI that is not http(s): a javascript: or data: one would run script from a consent page', async () => {
+    const app = await mockConcur();
+    try {
+      for (const uri of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://partner.example/cb']) {
+        const res = await app.inject({ method: 'POST', url: '/_mock/apps', payload: { name: 'Bad', scopes: ['CONREQ'], redirectUris: [uri] } });
+        expect(res.statusCode, uri).toBe(400);
+      }
+      expect((await app.inject({ method: 'POST', url: '/_mock/apps', payload: { name: 'Good', scopes: ['CONREQ'], redirectUris: ['HTTPS://partner.example/cb'] } })).statusCode).toBe(201);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -60,7 +60,8 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
             consumerSecret: { type: 'string', minLength: 8, maxLength: 256 },
             description: { type: 'string', maxLength: 2000 },
             scopes: { type: 'array', maxItems: 32, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.]{1,32}$' } },
-            redirectUris: { type: 'array', maxItems: 8, items: { type: 'string', format: 'uri', maxLength: 2000 } },
+            // http(s) only: a javascript: or data: redirect URI would let a consent page run script.
+            redirectUris: { type: 'array', maxItems: 8, items: { type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2000 } },
             appCenterRedirect: { type: 'string', enum: ['code', 'requestToken'] },
           },
         },
