@@ -28,6 +28,10 @@ class Acknowledged {
   readonly users = new Set<string>();
   readonly tokens = new Map<string, TokenState>();
   readonly refreshTokens: string[] = [];
+  /** Each access token's refresh token (its grant): revoking one revokes the grant's others (RFC 7009). */
+  readonly grantOf = new Map<string, string>();
+  /** Grants a revocation has reached (or may have reached): a token minted from them is not live. */
+  readonly revokedGrants = new Set<string>();
   readonly requests = new Map<string, RequestExpectation>();
   /** Users with no connection request yet (created and acknowledged). */
   readonly freeUsers: string[] = [];
@@ -40,6 +44,12 @@ class Acknowledged {
   token(token: string, state: TokenState): void {
     this.tokens.set(token, state);
     this.unchecked.add(token);
+  }
+
+  /** The victim and every token of its grant, acknowledged so far. */
+  siblings(victim: string): string[] {
+    const grant = this.grantOf.get(victim);
+    return grant === undefined ? [victim] : [...this.grantOf].filter(([, g]) => g === grant).map(([t]) => t);
   }
 
   request(id: string, status: RequestExpectation['status']): void {
@@ -87,6 +97,7 @@ async function writeLoad(base: string, acked: Acknowledged, random: () => number
         if (res.status === 200) {
           const body = await jsonOf<{ Access_Token: { Token: string; Refresh_Token: string } }>(res);
           acked.token(body.Access_Token.Token, 'active');
+          acked.grantOf.set(body.Access_Token.Token, body.Access_Token.Refresh_Token);
           acked.refreshTokens.push(body.Access_Token.Refresh_Token);
           acked.writes++;
         }
@@ -95,17 +106,23 @@ async function writeLoad(base: string, acked: Acknowledged, random: () => number
         if (!refresh) continue;
         const res = await call(`${base}/net2/oauth2/getaccesstoken.ashx?refresh_token=${encodeURIComponent(refresh)}&client_id=demo-consumer-key&client_secret=demo-consumer-secret`, { headers: { accept: 'application/json' } });
         if (res.status === 200) {
-          acked.token((await jsonOf<{ Access_Token: { Token: string } }>(res)).Access_Token.Token, 'active');
+          const minted = (await jsonOf<{ Access_Token: { Token: string } }>(res)).Access_Token.Token;
+          acked.grantOf.set(minted, refresh);
+          // Answered while a revocation of the same grant was in flight: it may have been revoked with it.
+          acked.token(minted, acked.revokedGrants.has(refresh) ? 'uncertain' : 'active');
           acked.writes++;
         }
       } else if (pick < 0.76) {
         const active = [...acked.tokens].filter(([, state]) => state === 'active');
         const victim = active[Math.floor(random() * active.length)]?.[0];
         if (!victim || victim === adminToken) continue;
-        acked.token(victim, 'uncertain');
+        const grant = acked.grantOf.get(victim);
+        if (grant !== undefined) acked.revokedGrants.add(grant);
+        for (const t of acked.siblings(victim)) if (t !== adminToken) acked.token(t, 'uncertain');
         const res = await call(`${base}/net2/oauth2/revoketoken.ashx?token=${encodeURIComponent(victim)}`, { method: 'POST', headers: { authorization: `OAuth ${adminToken}` } });
         if (res.status === 200) {
-          acked.token(victim, 'revoked');
+          // RFC 7009: the victim's grant goes with it, every sibling the refresh token minted too.
+          for (const t of acked.siblings(victim)) if (t !== adminToken && acked.tokens.get(t) === 'uncertain') acked.token(t, 'revoked');
           acked.writes++;
         }
       } else if (pick < 0.95) {
