@@ -8,7 +8,8 @@ export type WorkerEvent =
   | { type: 'cycle-started'; cycle: number; at: Date }
   | { type: 'page-fetched'; cycle: number; offset: number; items: number; fresh: number }
   | { type: 'request-finished'; cycle: number; id: string; statusCode: ConnectionStatusCode; reason: string; put: 'ok' | 'failed'; revoked: RevocationResult; durationMs: number; deadlineMarginMs: number }
-  | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained' }
+  /** The token the worker polls with: the administrator's (legacy) or the application's (oauth2, `credential: 'application'`). */
+  | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained'; credential?: 'administrator' | 'application' }
   | { type: 'cycle-finished'; summary: CycleSummary }
   | { type: 'cycle-failed'; cycle: number; error: string }
   | { type: 'stopped' };
@@ -34,6 +35,8 @@ export interface CycleSummary {
   /**
    * Revocations still failing at the end of the cycle, after one more try: they wait in a
    * backlog and are tried again every cycle. Above zero means Concur's revocation is down.
+   * In the oauth2 flow it also counts, for this cycle only, exchanges whose answer was lost: a
+   * token Concur may have issued that no call can revoke without it.
    */
   revokeFailed: number;
   /** Per-request time from start of processing to the end of its PUT. */

@@ -48,7 +48,7 @@ export function toPrometheus(metrics: WorkerMetrics, prefix = 'concur_auto_conne
   counter('put_failures_total', 'Requests whose status PUT did not land.', [['', metrics.putFailed]]);
   counter('revocations_total', 'Access tokens of failed connections revoked.', [['', metrics.revoked]]);
   lines.push(`# HELP ${prefix}_revocation_backlog Revocations still failing after the last cycle (retried every cycle).`, `# TYPE ${prefix}_revocation_backlog gauge`, `${prefix}_revocation_backlog ${metrics.revokeFailed}`);
-  counter('admin_token_renewals_total', 'Times the Web Services Administrator token was refreshed or re-obtained.', [['', metrics.adminTokenRenewals]]);
+  counter('admin_token_renewals_total', 'Times the token the worker polls with (the Web Services Administrator\'s, or in oauth2 the application\'s) was refreshed or re-obtained.', [['', metrics.adminTokenRenewals]]);
   if (metrics.lastCycle) {
     lines.push(`# HELP ${prefix}_last_cycle_seconds Duration of the last cycle.`, `# TYPE ${prefix}_last_cycle_seconds gauge`, `${prefix}_last_cycle_seconds ${metrics.lastCycle.durationMs / 1000}`);
     if (metrics.lastCycle.slowestDeadlineMarginMs !== null) {
