@@ -12,6 +12,7 @@ import { webPages } from './pages/plugin.js';
 import { connectionRequestRoutes } from './routes/connection-requests/index.js';
 import { controlRoutes } from './routes/control/index.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy/index.js';
+import { oauth2Routes } from './routes/oauth2/index.js';
 import { MockState } from './state.js';
 import { API_VERSIONS } from './wire/connection-request-codec.js';
 import { ConcurApiError, errors, withAuthFailureStatus } from './wire/errors.js';
@@ -94,6 +95,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now(), wrapJsonErrors(request)));
 
   await app.register(oauthLegacyRoutes);
+  await app.register(oauth2Routes);
   for (const version of API_VERSIONS) await app.register(connectionRequestRoutes(version));
   await app.register(controlRoutes);
   await app.register(webPages);

@@ -24,6 +24,11 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
                               sends the Swagger's Void: {} or <Void />)
   --json-errors wrapped|flat  JSON errors as {"Error":{"Message",…}} (default) or {"Message",…}
   --allow-chunked             accept Transfer-Encoding: chunked (default: 400, as Concur)
+  --refresh-token-rotation rotate|reuse   /oauth2/v0 refresh: a new refresh token each time,
+                              the old one ended (default), or the same one again
+  --expires-in-format number|string   /oauth2/v0 expires_in as 3600 (default) or "3600"
+  --demo-app-redirect code|requestToken   the App Center sends the demo app's user back with
+                              ?code= (default, legacy) or ?id=…&requestToken=… (current)
   (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
                               per start, so browsers sign in again after a restart)
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
@@ -66,6 +71,9 @@ try {
       'legacy-write-status': { type: 'string' },
       'json-errors': { type: 'string' },
       'allow-chunked': { type: 'boolean' },
+      'refresh-token-rotation': { type: 'string' },
+      'expires-in-format': { type: 'string' },
+      'demo-app-redirect': { type: 'string' },
       'state-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -100,6 +108,9 @@ const input: MockConcurInput = {
   legacyWriteStatus: oneOf('--legacy-write-status', args['legacy-write-status'], ['204', '200'], Number) as MockConcurInput['legacyWriteStatus'],
   jsonErrors: oneOf('--json-errors', args['json-errors'], ['wrapped', 'flat'], String) as MockConcurInput['jsonErrors'],
   allowChunked: args['allow-chunked'] ? true : undefined,
+  refreshTokenRotation: oneOf('--refresh-token-rotation', args['refresh-token-rotation'], ['rotate', 'reuse'], String) as MockConcurInput['refreshTokenRotation'],
+  expiresInFormat: oneOf('--expires-in-format', args['expires-in-format'], ['number', 'string'], String) as MockConcurInput['expiresInFormat'],
+  demoAppRedirect: oneOf('--demo-app-redirect', args['demo-app-redirect'], ['code', 'requestToken'], String) as MockConcurInput['demoAppRedirect'],
   // Environment only: a secret on the command line would show in the process list.
   sessionSecret: process.env.SESSION_SECRET || undefined,
   // An empty STATE_DIR (a compose file's default) means in memory, like an empty HOST.

@@ -56,6 +56,20 @@ export interface MockConcurOptions {
   jsonErrors: 'wrapped' | 'flat';
   /** Accept `Transfer-Encoding: chunked` requests; Concur answers 400 to them (the status-code page). */
   allowChunked: boolean;
+  /** `/oauth2/v0` access tokens: one hour, as documented. */
+  oauth2AccessTokenTtlMs: number;
+  /** `/oauth2/v0` refresh tokens: six months (180 days), slid on every refresh. */
+  oauth2RefreshTokenTtlMs: number;
+  /**
+   * The v0 refresh grant: `rotate` answers a new refresh token and ends the old one at once (the
+   * documents: "treat all returned refresh tokens as new tokens and overwrite the stored ones");
+   * `reuse` answers the same one ("most of the time, this value is the same").
+   */
+  refreshTokenRotation: 'rotate' | 'reuse';
+  /** `expires_in` as the number `3600` (a real call, the migration guide) or the string `"3600"` (the reference page). */
+  expiresInFormat: 'number' | 'string';
+  /** Where the App Center sends the demo app's user: `?code=` (legacy) or `?id=&requestToken=` (the current redirect). */
+  demoAppRedirect: 'code' | 'requestToken';
   /** Fastify log level; `silent` for tests. Secrets are redacted from every log line. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -85,6 +99,11 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   legacyWriteStatus: 204,
   jsonErrors: 'wrapped',
   allowChunked: false,
+  oauth2AccessTokenTtlMs: HOUR_MS,
+  oauth2RefreshTokenTtlMs: 180 * DAY_MS,
+  refreshTokenRotation: 'rotate',
+  expiresInFormat: 'number',
+  demoAppRedirect: 'code',
 });
 
 export type MockConcurInput = Partial<Omit<MockConcurOptions, 'queue'>> & { queue?: Partial<MockConcurOptions['queue']> };
@@ -110,6 +129,11 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (options.legacyWriteStatus !== 204 && options.legacyWriteStatus !== 200) throw new InvalidMockOptionsError(`mock-concur option legacyWriteStatus must be 204 or 200, got ${String(options.legacyWriteStatus)}`);
   if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new InvalidMockOptionsError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
   if (typeof options.allowChunked !== 'boolean') throw new InvalidMockOptionsError('mock-concur option allowChunked must be a boolean');
+  wholeAtLeast('oauth2AccessTokenTtlMs', options.oauth2AccessTokenTtlMs, 1);
+  wholeAtLeast('oauth2RefreshTokenTtlMs', options.oauth2RefreshTokenTtlMs, 1);
+  if (options.refreshTokenRotation !== 'rotate' && options.refreshTokenRotation !== 'reuse') throw new InvalidMockOptionsError(`mock-concur option refreshTokenRotation must be 'rotate' or 'reuse', got ${String(options.refreshTokenRotation)}`);
+  if (options.expiresInFormat !== 'number' && options.expiresInFormat !== 'string') throw new InvalidMockOptionsError(`mock-concur option expiresInFormat must be 'number' or 'string', got ${String(options.expiresInFormat)}`);
+  if (options.demoAppRedirect !== 'code' && options.demoAppRedirect !== 'requestToken') throw new InvalidMockOptionsError(`mock-concur option demoAppRedirect must be 'code' or 'requestToken', got ${String(options.demoAppRedirect)}`);
   if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new InvalidMockOptionsError('mock-concur option stateDir must be a directory path');
   if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new InvalidMockOptionsError('mock-concur option sessionSecret must be at least 32 characters');
   if (options.publicUrl !== undefined) {

@@ -6,6 +6,7 @@ import { createWorld, type World } from './domain/world.js';
 import type { MockConcurOptions } from './options.js';
 import { recordedClock } from './persistence/recorded-clock.js';
 import { StateStore } from './persistence/state-store.js';
+import { JwtSigner } from './wire/jwt-signer.js';
 
 /**
  * The mock's whole state behind one object that routes read on every request, so a reset
@@ -18,6 +19,7 @@ export class MockState {
   /** With `stateDir`: where every change is saved before the response that shows it. */
   readonly persistence: StateStore | null;
   private current: World;
+  private signerReady: Promise<JwtSigner> | null = null;
 
   constructor(readonly options: MockConcurOptions) {
     const store = options.stateDir === undefined ? null : StateStore.open(options.stateDir, { queueMode: options.queueMode, compactAfterBytes: options.stateCompactAfterBytes });
@@ -34,6 +36,16 @@ export class MockState {
     return this.current;
   }
 
+  /**
+   * The Authentication API's signing key, made (or read from the state dir) on first use: an
+   * RSA key costs tens of milliseconds, which no start should pay before its first answer.
+   * It survives resets, like the clock: tokens signed before a reset still verify.
+   */
+  signer(): Promise<JwtSigner> {
+    this.signerReady ??= JwtSigner.open(this.options.stateDir);
+    return this.signerReady;
+  }
+
   /** Back to the seeded demo data; fault rules and the journal are cleared too. */
   reset(): void {
     this.current = this.seededWorld();
@@ -45,7 +57,7 @@ export class MockState {
   private seededWorld(): World {
     const o = this.options;
     const world = this.emptyWorld();
-    seedDemoData(world, o.seed, o.demoTravelers, this.clock.now());
+    seedDemoData(world, o.seed, o.demoTravelers, this.clock.now(), o.demoAppRedirect);
     return world;
   }
 

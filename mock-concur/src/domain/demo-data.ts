@@ -1,4 +1,5 @@
 import { Faker, en } from '@faker-js/faker';
+import type { AppCenterRedirect } from './directory.js';
 import type { World } from './world.js';
 import { CONREQ_SCOPE, WEB_SERVICES_ADMINISTRATOR } from './roles.js';
 import { MINUTE_MS } from './token-service.js';
@@ -28,7 +29,7 @@ export const DEMO = Object.freeze({
  * connection request for the demo app. Everything but the minted tokens is a function of
  * `seed`, so the same seed gives the same names, ids and loyalty numbers.
  */
-export function seedDemoData(world: World, seed: number, travelers: number, now: number): void {
+export function seedDemoData(world: World, seed: number, travelers: number, now: number, demoAppRedirect: AppCenterRedirect = 'code'): void {
   const { directory, queue } = world;
   directory.addApp({
     name: DEMO.app.name,
@@ -37,6 +38,7 @@ export function seedDemoData(world: World, seed: number, travelers: number, now:
     description: 'Links your Concur profile to the Demo TripLink Partner loyalty programme so your bookings flow into Concur.',
     scopes: DEMO.app.scopes,
     redirectUris: [DEMO.app.redirectUri],
+    appCenterRedirect: demoAppRedirect,
   });
   directory.addApp({
     name: DEMO.otherApp.name,

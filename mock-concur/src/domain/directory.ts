@@ -11,7 +11,14 @@ export interface PartnerApp {
   readonly redirectUris: readonly string[];
   /** Digest only: the secret itself is handed out once, at registration. */
   readonly secretDigest: string;
+  /**
+   * How the App Center's Connect sends the user back: `code` (`?code=`, the legacy redirect) or
+   * `requestToken` (`?id={user id}&requestToken=…`, today's, exchanged at `/oauth2/v0/token`).
+   */
+  readonly appCenterRedirect: AppCenterRedirect;
 }
+
+export type AppCenterRedirect = 'code' | 'requestToken';
 
 /** A Concur user. Login ids are case-insensitive, as on Concur. */
 export interface ConcurUser {
@@ -34,6 +41,7 @@ export interface NewApp {
   description?: string;
   scopes: readonly string[];
   redirectUris?: readonly string[];
+  appCenterRedirect?: AppCenterRedirect;
 }
 
 export interface NewUser {
@@ -54,6 +62,8 @@ export class DuplicateError extends Error {}
 export class Directory {
   private readonly apps = new Map<string, PartnerApp>();
   private readonly users = new Map<string, ConcurUser>();
+  /** By the user's id (a UUID): the v0 `username` of an auth-token exchange, `userId` in v3.2. */
+  private readonly usersById = new Map<string, ConcurUser>();
 
   constructor(private readonly recorder: ChangeRecorder = UNRECORDED) {}
 
@@ -66,6 +76,7 @@ export class Directory {
       scopes: new Set(input.scopes.map((s) => s.toUpperCase())),
       redirectUris: [...(input.redirectUris ?? [])],
       secretDigest: digest(input.consumerSecret),
+      appCenterRedirect: input.appCenterRedirect ?? 'code',
     };
     this.apps.set(app.consumerKey, app);
     this.recorder.app(app);
@@ -89,6 +100,7 @@ export class Directory {
       passwordDigest: digest(input.password),
     };
     this.users.set(key, user);
+    this.usersById.set(user.id.toLowerCase(), user);
     this.recorder.user(user);
     return user;
   }
@@ -100,6 +112,7 @@ export class Directory {
 
   restoreUser(user: ConcurUser): void {
     this.users.set(user.loginId.toLowerCase(), user);
+    this.usersById.set(user.id.toLowerCase(), user);
   }
 
   app(consumerKey: string): PartnerApp | undefined {
@@ -108,6 +121,10 @@ export class Directory {
 
   user(loginId: string): ConcurUser | undefined {
     return this.users.get(loginId.toLowerCase());
+  }
+
+  userById(id: string): ConcurUser | undefined {
+    return this.usersById.get(id.toLowerCase());
   }
 
   /** The app, if the secret is its own; constant time in the secret. */

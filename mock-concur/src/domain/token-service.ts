@@ -1,5 +1,5 @@
 import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
-import { digest, mask, newAccessToken, newRefreshToken, newRequestToken } from './secrets.js';
+import { digest, mask, newAccessToken, newId, newRefreshToken, newRequestToken } from './secrets.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -7,7 +7,7 @@ export const DAY_MS = 24 * HOUR_MS;
 export const YEAR_MS = 365 * DAY_MS;
 
 /** How an access token came to be: shown in the console and the token listing. */
-export type TokenOrigin = 'request-token' | 'refresh' | 'native' | 'web-flow' | 'control';
+export type TokenOrigin = 'request-token' | 'refresh' | 'native' | 'web-flow' | 'control' | 'oauth2-password' | 'oauth2-authtoken' | 'oauth2-client-credentials' | 'oauth2-refresh' | 'oauth2-code' | 'oauth2-migration';
 
 export interface TokenPolicy {
   /** A request token's life; Concur documents 15 minutes. */
@@ -25,6 +25,8 @@ export interface RequestTokenRecord {
   readonly expiresAt: number;
   readonly connectionRequestId: string | null;
   usedAt: number | null;
+  /** Set on an authorization code: the redirect URI the exchange must name again. */
+  readonly redirectUri?: string;
 }
 
 export interface AccessTokenRecord {
@@ -36,12 +38,20 @@ export interface AccessTokenRecord {
   readonly origin: TokenOrigin;
   readonly refreshDigest: string;
   revokedAt: number | null;
+  /** `oauth2`: issued by `/oauth2/v0/token` (a JWT, one hour); absent: the legacy flow. */
+  readonly flow?: 'oauth2';
+  /** `app`: a client-credentials token, for the application itself (no user). */
+  readonly subject?: 'user' | 'app';
 }
 
 export interface RefreshTokenRecord {
   readonly appKey: string;
   readonly loginId: string;
   revokedAt: number | null;
+  /** `oauth2`: a v0 refresh token (six months, slid on every refresh); absent: legacy. */
+  readonly flow?: 'oauth2';
+  readonly issuedAt?: number;
+  expiresAt?: number;
 }
 
 /** What a partner receives: the secrets appear here once and are stored only as digests. */
@@ -53,7 +63,7 @@ export interface IssuedAccessToken {
 }
 
 export type ExchangeFailure = 'unknown' | 'expired' | 'used' | 'other-app';
-export type RefreshFailure = 'unknown' | 'revoked' | 'other-app';
+export type RefreshFailure = 'unknown' | 'revoked' | 'other-app' | 'expired';
 export type AuthFailure = 'unknown' | 'expired' | 'revoked';
 
 export type Result<T, F> = { ok: true; value: T } | { ok: false; reason: F };
@@ -69,6 +79,8 @@ export class TokenService {
   /** app + user → digests of their access tokens, for "revoke all of this user's tokens". */
   // Arrays, not Sets: digests are unique, and a push is the cheapest thing a refresh can do.
   private readonly grants = new Map<string, string[]>();
+  /** app + user → digests of their refresh tokens (a migrated v0 one has no access token yet). */
+  private readonly refreshGrants = new Map<string, string[]>();
 
   constructor(
     private readonly policy: TokenPolicy,
@@ -79,11 +91,12 @@ export class TokenService {
     return this.policy.requestTokenTtlMs;
   }
 
-  issueRequestToken(appKey: string, loginId: string, now: number, connectionRequestId: string | null = null): { token: string; expiresAt: number } {
+  /** `redirectUri`: an authorization code of `/oauth2/v0/authorize`, bound to the URI it was issued for. */
+  issueRequestToken(appKey: string, loginId: string, now: number, connectionRequestId: string | null = null, redirectUri?: string): { token: string; expiresAt: number } {
     const token = newRequestToken();
     const expiresAt = now + this.policy.requestTokenTtlMs;
     const tokenDigest = digest(token);
-    const record: RequestTokenRecord = { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null };
+    const record: RequestTokenRecord = { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null, ...(redirectUri !== undefined ? { redirectUri } : {}) };
     this.requestTokens.set(tokenDigest, record);
     this.recorder.requestToken(tokenDigest, record);
     return { token, expiresAt };
@@ -91,6 +104,16 @@ export class TokenService {
 
   /** The request token (`code`) for an access token, for the app it was issued to. */
   exchangeRequestToken(code: string, appKey: string, now: number): Result<IssuedAccessToken, ExchangeFailure> {
+    const used = this.useRequestToken(code, appKey, now);
+    return used.ok ? { ok: true, value: this.issueAccessToken(appKey, used.value.loginId, now, 'request-token') } : used;
+  }
+
+  /**
+   * Spends a request token of `appKey` (single-use and time-limited whichever flow spends it:
+   * the legacy exchange, the v0 password grant with `credtype=authtoken`, or an authorization
+   * code) and answers its record.
+   */
+  useRequestToken(code: string, appKey: string, now: number): Result<RequestTokenRecord, ExchangeFailure> {
     const codeDigest = digest(code);
     const record = this.requestTokens.get(codeDigest);
     if (!record) return { ok: false, reason: 'unknown' };
@@ -99,14 +122,87 @@ export class TokenService {
     if (record.usedAt !== null && this.policy.singleUseRequestTokens) return { ok: false, reason: 'used' };
     record.usedAt = now;
     this.recorder.requestToken(codeDigest, record);
-    return { ok: true, value: this.issueAccessToken(appKey, record.loginId, now, 'request-token') };
+    return { ok: true, value: record };
+  }
+
+  /** A request token's record without spending it (an authorization code's redirect URI). */
+  peekRequestToken(code: string): RequestTokenRecord | undefined {
+    return this.requestTokens.get(digest(code));
+  }
+
+  /**
+   * A v0 refresh token for a user: random, a UUID as Concur prints them, valid until
+   * `expiresAt` (six months) unless revoked or rotated away.
+   */
+  issueOAuth2Refresh(appKey: string, loginId: string, now: number, expiresAt: number): { refreshToken: string; refreshDigest: string } {
+    const refreshToken = newId();
+    const refreshDigest = digest(refreshToken);
+    const record: RefreshTokenRecord = { appKey, loginId, revokedAt: null, flow: 'oauth2', issuedAt: now, expiresAt };
+    this.refreshTokens.set(refreshDigest, record);
+    this.grantRefresh(refreshDigest, record);
+    this.recorder.refreshToken(refreshDigest, record);
+    return { refreshToken, refreshDigest };
+  }
+
+  /**
+   * The v0 refresh grant's refresh token: checked (`flow: 'oauth2'` only), then either
+   * rotated (a new token; the old one ends at once) or kept (`reuse`), its expiry slid to
+   * `expiresAt` either way, as the documents say each refresh updates it.
+   */
+  refreshOAuth2(refreshToken: string, appKey: string, now: number, mode: 'rotate' | 'reuse', expiresAt: number): Result<{ loginId: string; refreshToken: string; refreshDigest: string; expiresAt: number }, RefreshFailure> {
+    const oldDigest = digest(refreshToken);
+    const record = this.refreshTokens.get(oldDigest);
+    if (!record || record.flow !== 'oauth2') return { ok: false, reason: 'unknown' };
+    if (record.appKey !== appKey) return { ok: false, reason: 'other-app' };
+    if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
+    if (record.expiresAt !== undefined && now >= record.expiresAt) return { ok: false, reason: 'expired' };
+    if (mode === 'reuse') {
+      record.expiresAt = expiresAt;
+      this.recorder.refreshToken(oldDigest, record);
+      return { ok: true, value: { loginId: record.loginId, refreshToken, refreshDigest: oldDigest, expiresAt } };
+    }
+    record.revokedAt = now;
+    this.recorder.refreshToken(oldDigest, record);
+    const next = this.issueOAuth2Refresh(appKey, record.loginId, now, expiresAt);
+    return { ok: true, value: { loginId: record.loginId, ...next, expiresAt } };
+  }
+
+  /**
+   * Stores a v0 access token the caller minted (a signed JWT: its randomness is its id and
+   * signature), for a user (`loginId`) or for the application itself (`loginId` null: the
+   * client-credentials grant). Looked up, like every token, by digest.
+   */
+  registerOAuth2Access(token: string, appKey: string, loginId: string | null, now: number, expiresAt: number, refreshDigest: string | null, origin: TokenOrigin): AccessTokenRecord {
+    const tokenDigest = digest(token);
+    const record: AccessTokenRecord = {
+      masked: mask(token),
+      appKey,
+      loginId: loginId ?? '',
+      issuedAt: now,
+      expiresAt,
+      origin,
+      refreshDigest: refreshDigest ?? '',
+      revokedAt: null,
+      flow: 'oauth2',
+      subject: loginId === null ? 'app' : 'user',
+    };
+    this.accessTokens.set(tokenDigest, record);
+    if (loginId !== null) this.grant(tokenDigest, record);
+    this.recorder.accessToken(tokenDigest, record);
+    return record;
+  }
+
+  /** A legacy refresh token's user, if it is live and the app's (the v0 migration reads it). */
+  legacyRefreshOwner(refreshToken: string, appKey: string): string | undefined {
+    const record = this.refreshTokens.get(digest(refreshToken));
+    return record && record.flow !== 'oauth2' && record.appKey === appKey && record.revokedAt === null ? record.loginId : undefined;
   }
 
   /** A new access token, a year from now, for the refresh token's own app and user. */
   refresh(refreshToken: string, appKey: string, now: number): Result<IssuedAccessToken, RefreshFailure> {
     const refreshDigest = digest(refreshToken);
     const record = this.refreshTokens.get(refreshDigest);
-    if (!record) return { ok: false, reason: 'unknown' };
+    if (!record || record.flow === 'oauth2') return { ok: false, reason: 'unknown' };
     if (record.appKey !== appKey) return { ok: false, reason: 'other-app' };
     if (record.revokedAt !== null) return { ok: false, reason: 'revoked' };
     return { ok: true, value: this.mintAccess(appKey, record.loginId, now, 'refresh', refreshToken, refreshDigest) };
@@ -117,6 +213,7 @@ export class TokenService {
     const refreshDigest = digest(refreshToken);
     const refresh: RefreshTokenRecord = { appKey, loginId, revokedAt: null };
     this.refreshTokens.set(refreshDigest, refresh);
+    this.grantRefresh(refreshDigest, refresh);
     this.recorder.refreshToken(refreshDigest, refresh);
     return this.mintAccess(appKey, loginId, now, origin, refreshToken, refreshDigest, lifetimeMs);
   }
@@ -141,7 +238,7 @@ export class TokenService {
     return true;
   }
 
-  /** Revokes every access and refresh token the user holds for the app; answers how many. */
+  /** Revokes every access and refresh token the user holds for the app; answers how many access tokens. */
   revokeUser(appKey: string, loginId: string, now: number): number {
     let count = 0;
     for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
@@ -149,6 +246,12 @@ export class TokenService {
       if (!record || record.revokedAt !== null) continue;
       this.revokeRecord(d, record, now);
       count++;
+    }
+    for (const d of this.refreshGrants.get(grantKey(appKey, loginId)) ?? []) {
+      const refresh = this.refreshTokens.get(d);
+      if (!refresh || refresh.revokedAt !== null) continue;
+      refresh.revokedAt = now;
+      this.recorder.refreshToken(d, refresh);
     }
     return count;
   }
@@ -180,7 +283,9 @@ export class TokenService {
   }
 
   restoreRefreshToken(refreshDigest: string, record: RefreshTokenRecord): void {
+    const known = this.refreshTokens.has(refreshDigest);
     this.refreshTokens.set(refreshDigest, record);
+    if (!known) this.grantRefresh(refreshDigest, record);
   }
 
   restoreAccessToken(tokenDigest: string, record: AccessTokenRecord): void {
@@ -198,6 +303,13 @@ export class TokenService {
       refresh.revokedAt = now;
       this.recorder.refreshToken(record.refreshDigest, refresh);
     }
+  }
+
+  private grantRefresh(refreshDigest: string, record: RefreshTokenRecord): void {
+    const key = grantKey(record.appKey, record.loginId);
+    const digests = this.refreshGrants.get(key);
+    if (digests) digests.push(refreshDigest);
+    else this.refreshGrants.set(key, [refreshDigest]);
   }
 
   private grant(tokenDigest: string, record: AccessTokenRecord): void {

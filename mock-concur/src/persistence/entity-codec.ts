@@ -27,6 +27,8 @@ export interface StoredApp {
   scopes: string[];
   redirectUris: string[];
   secretDigest: string;
+  /** Absent in state written before it existed: the legacy redirect. */
+  appCenterRedirect?: 'code' | 'requestToken';
 }
 
 export interface StoredUser extends Omit<ConcurUser, 'roles' | 'emails'> {
@@ -39,11 +41,11 @@ export interface StoredConnectionRequest extends Omit<ConnectionRequestRecord, '
 }
 
 export function encodeApp(app: PartnerApp): StoredApp {
-  return { consumerKey: app.consumerKey, name: app.name, description: app.description, scopes: [...app.scopes], redirectUris: [...app.redirectUris], secretDigest: app.secretDigest };
+  return { consumerKey: app.consumerKey, name: app.name, description: app.description, scopes: [...app.scopes], redirectUris: [...app.redirectUris], secretDigest: app.secretDigest, appCenterRedirect: app.appCenterRedirect };
 }
 
 export function decodeApp(stored: StoredApp): PartnerApp {
-  return { ...stored, scopes: new Set(stored.scopes) };
+  return { ...stored, scopes: new Set(stored.scopes), appCenterRedirect: stored.appCenterRedirect ?? 'code' };
 }
 
 export function encodeUser(user: ConcurUser): StoredUser {

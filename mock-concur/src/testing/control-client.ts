@@ -51,6 +51,8 @@ export interface MockAppInput {
   consumerSecret?: string;
   description?: string;
   redirectUris?: string[];
+  /** How the App Center's Connect sends the user back: `?code=` (default) or `?id=&requestToken=`. */
+  appCenterRedirect?: 'code' | 'requestToken';
 }
 
 export interface MockApp {
@@ -59,6 +61,7 @@ export interface MockApp {
   description: string;
   scopes: string[];
   redirectUris: string[];
+  appCenterRedirect: 'code' | 'requestToken';
 }
 
 export interface MockConnectionRequest {

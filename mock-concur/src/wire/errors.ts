@@ -53,6 +53,7 @@ export const errors = {
   invalidClient: () => e(401, 'Invalid consumer key or secret'),
   // 403: known caller, not allowed.
   notAdministrator: () => e(403, 'The user must have the Web Services Administrator role to call this resource'),
+  legacyTokenRequired: (version: string) => e(403, `Connection Requests v${version} accepts only legacy OAuth tokens; use v3.2 with an /oauth2/v0 token`),
   missingScope: (scope: string) => e(403, `The application does not have the ${scope} scope`),
   otherApplication: () => e(403, 'The access token belongs to another application'),
   // 404/405/413/415/429/5xx.

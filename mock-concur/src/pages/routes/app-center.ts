@@ -55,7 +55,14 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     const { token } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center connect: request token for ${user.loginId} to ${partner.consumerKey}`;
     const target = new URL(redirectUri);
-    target.searchParams.set('code', token);
+    // Today's App Center sends the user's id and a request token, exchanged at /oauth2/v0/token
+    // (password grant, credtype=authtoken); the legacy redirect carries the token as `code`.
+    if (partner.appCenterRedirect === 'requestToken') {
+      target.searchParams.set('id', user.id);
+      target.searchParams.set('requestToken', token);
+    } else {
+      target.searchParams.set('code', token);
+    }
     return reply.redirect(target.toString(), 303);
   });
 

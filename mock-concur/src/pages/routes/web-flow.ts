@@ -6,27 +6,34 @@ import { sendPage } from '../send-page.js';
 import { parseScopes } from '../scopes.js';
 import { signedInUser } from '../session.js';
 import { ConcurApiError } from '../../wire/errors.js';
+import { baseUrl } from '../../wire/base-url.js';
 import { param } from '../../wire/params.js';
 
 const LOGIN_PATH = '/net2/oauth2/Login.aspx';
+const AUTHORIZE_PATH = '/oauth2/v0/authorize';
+
+/** The two consent flows: the legacy Web flow and the v0 authorization-code grant. */
+type Flow = 'legacy' | 'oauth2';
 
 type Problem = { title: string; message: string };
 type Checked = { ok: true; app: PartnerApp; request: WebFlowRequest } | { ok: false; problem: Problem };
 
 /**
- * The Web flow (`Login.aspx`): sign in, consent to the app's scopes, and back to the app's
- * registered redirect URI with `code` and `state` — or `error=access_denied`. A redirect URI
- * that is not exactly one the app registered gets an error page and never a redirect, so the
- * mock cannot be used to send a browser (or a code) anywhere else.
+ * The Web flow (`Login.aspx`) and the v0 authorization-code grant (`/oauth2/v0/authorize`):
+ * sign in, consent to the app's scopes, and back to the app's registered redirect URI — the
+ * legacy flow with `code` and `state` or `error=access_denied`; v0 with `code`, `geolocation`
+ * and `state`, or `error_code=user_denied` (the Authentication API page). A redirect URI that
+ * is not exactly one the app registered gets an error page and never a redirect, so the mock
+ * cannot be used to send a browser (or a code) anywhere else.
  */
 export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
   const { mock } = app;
 
-  function check(input: Record<string, unknown>): Checked {
+  function check(input: Record<string, unknown>, flow: Flow): Checked {
     // The API's parameter rules (case-insensitive names, given twice is refused), on a page.
-    let clientId, redirectUri, scope, state;
+    let clientId, redirectUri, scope, state, responseType;
     try {
-      [clientId, redirectUri, scope, state] = ['client_id', 'redirect_uri', 'scope', 'state'].map((name) => param(input, name));
+      [clientId, redirectUri, scope, state, responseType] = ['client_id', 'redirect_uri', 'scope', 'state', 'response_type'].map((name) => param(input, name));
     } catch (error) {
       if (error instanceof ConcurApiError) return { ok: false, problem: { title: 'Invalid request', message: 'A parameter was given more than once.' } };
       throw error;
@@ -45,39 +52,53 @@ export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
     const scopes = [...new Set(asked.map((s) => s.toUpperCase()))].filter((s) => partner.scopes.has(s));
     if (scopes.length === 0) return { ok: false, problem: { title: 'Invalid scope', message: `None of the scopes asked for are registered for ${partner.name}.` } };
     if (state !== undefined && state.length > 2048) return { ok: false, problem: { title: 'Invalid request', message: 'state is longer than 2048 characters.' } };
-    return { ok: true, app: partner, request: { clientId: partner.consumerKey, scope: scope!, scopes, redirectUri, state } };
+    if (flow === 'oauth2' && responseType !== 'code') return { ok: false, problem: { title: 'Invalid request', message: 'response_type must be code.' } };
+    const action = flow === 'oauth2' ? AUTHORIZE_PATH : LOGIN_PATH;
+    return { ok: true, app: partner, request: { clientId: partner.consumerKey, scope: scope!, scopes, redirectUri, state, action, ...(flow === 'oauth2' ? { responseType: 'code' } : {}) } };
   }
 
   const problemPage = (reply: FastifyReply, problem: Problem) => sendPage(reply, 400, errorPage(problem));
 
-  app.get(LOGIN_PATH, async (request, reply) => {
-    const checked = check(request.query as Record<string, unknown>);
-    if (!checked.ok) return problemPage(reply, checked.problem);
-    const user = signedInUser(request);
-    if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(request.url)}`, 303);
-    return sendPage(reply, 200, consentPage({ user, csrf: reply.generateCsrf(), app: checked.app, request: checked.request }));
-  });
+  for (const [path, flow] of [
+    [LOGIN_PATH, 'legacy'],
+    [AUTHORIZE_PATH, 'oauth2'],
+  ] as const) {
+    app.get(path, async (request, reply) => {
+      const checked = check(request.query as Record<string, unknown>, flow);
+      if (!checked.ok) return problemPage(reply, checked.problem);
+      const user = signedInUser(request);
+      if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(request.url)}`, 303);
+      return sendPage(reply, 200, consentPage({ user, csrf: reply.generateCsrf(), app: checked.app, request: checked.request }));
+    });
+    app.post(path, { preHandler: app.csrfProtection, bodyLimit: 16_384 }, async (request: FastifyRequest, reply) => decide(request, reply, path, flow));
+  }
 
-  app.post(LOGIN_PATH, { preHandler: app.csrfProtection, bodyLimit: 16_384 }, async (request: FastifyRequest, reply) => {
+  function decide(request: FastifyRequest, reply: FastifyReply, path: string, flow: Flow) {
     const form = (request.body ?? {}) as Record<string, unknown>;
-    const checked = check(Object.fromEntries(Object.entries(form).filter(([k]) => k !== '_csrf' && k !== 'decision')));
+    const checked = check(Object.fromEntries(Object.entries(form).filter(([k]) => k !== '_csrf' && k !== 'decision')), flow);
     if (!checked.ok) return problemPage(reply, checked.problem);
     const user = signedInUser(request);
-    if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(LOGIN_PATH)}`, 303);
-    const { request: flow } = checked;
-    const target = new URL(flow.redirectUri);
-    if (form['decision'] === 'approve') {
-      const { token } = mock.world.tokens.issueRequestToken(checked.app.consumerKey, user.loginId, mock.clock.now());
-      target.searchParams.set('code', token);
-      request.journalNote = `web flow approved by ${user.loginId} for ${checked.app.consumerKey}`;
-    } else if (form['decision'] === 'deny') {
+    if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(path)}`, 303);
+    const { request: asked } = checked;
+    const target = new URL(asked.redirectUri);
+    const decision = form['decision'];
+    if (decision !== 'approve' && decision !== 'deny') return problemPage(reply, { title: 'Invalid request', message: 'Choose Approve or Deny.' });
+    const now = mock.clock.now();
+    if (decision === 'approve' && flow === 'legacy') {
+      target.searchParams.set('code', mock.world.tokens.issueRequestToken(checked.app.consumerKey, user.loginId, now).token);
+    } else if (decision === 'approve') {
+      // A v0 code is bound to its redirect URI: the authorization_code grant must name it again.
+      target.searchParams.set('code', mock.world.tokens.issueRequestToken(checked.app.consumerKey, user.loginId, now, null, asked.redirectUri).token);
+      target.searchParams.set('geolocation', baseUrl(request, mock.options.publicUrl));
+    } else if (flow === 'legacy') {
       target.searchParams.set('error', 'access_denied');
       target.searchParams.set('error_description', 'User denied access');
-      request.journalNote = `web flow denied by ${user.loginId} for ${checked.app.consumerKey}`;
     } else {
-      return problemPage(reply, { title: 'Invalid request', message: 'Choose Approve or Deny.' });
+      target.searchParams.set('error_code', 'user_denied');
+      target.searchParams.set('error_description', 'The user denied your request.');
     }
-    if (flow.state !== undefined) target.searchParams.set('state', flow.state);
+    request.journalNote = `${flow === 'legacy' ? 'web flow' : 'oauth2 authorize'} ${decision === 'approve' ? 'approved' : 'denied'} by ${user.loginId} for ${checked.app.consumerKey}`;
+    if (asked.state !== undefined) target.searchParams.set('state', asked.state);
     return reply.redirect(target.toString(), 303);
-  });
+  }
 }

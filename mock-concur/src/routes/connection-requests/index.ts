@@ -22,7 +22,7 @@ export function connectionRequestRoutes(version: ApiVersion) {
     app.decorateRequest('principal', undefined);
     app.addHook('onRequest', async (request) => {
       const principal = authenticate(request, mock.world, mock.clock.now());
-      requireConnectionRequestAccess(principal);
+      requireConnectionRequestAccess(principal, version);
       request.principal = principal;
     });
     const caller: Caller = (request: FastifyRequest) => ({ principal: request.principal!, now: mock.clock.now() });

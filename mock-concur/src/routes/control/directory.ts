@@ -46,7 +46,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/_mock/apps', async () => mock.world.directory.allApps().map(publicApp));
 
-  app.post<{ Body: { name: string; consumerKey?: string; consumerSecret?: string; description?: string; scopes: string[]; redirectUris?: string[] } }>(
+  app.post<{ Body: { name: string; consumerKey?: string; consumerSecret?: string; description?: string; scopes: string[]; redirectUris?: string[]; appCenterRedirect?: 'code' | 'requestToken' } }>(
     '/_mock/apps',
     {
       schema: {
@@ -61,6 +61,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
             description: { type: 'string', maxLength: 2000 },
             scopes: { type: 'array', maxItems: 32, uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z0-9_.]{1,32}$' } },
             redirectUris: { type: 'array', maxItems: 8, items: { type: 'string', format: 'uri', maxLength: 2000 } },
+            appCenterRedirect: { type: 'string', enum: ['code', 'requestToken'] },
           },
         },
       },

@@ -19,7 +19,7 @@ export function publicUser(u: ConcurUser) {
 }
 
 export function publicApp(a: PartnerApp) {
-  return { name: a.name, consumerKey: a.consumerKey, description: a.description, scopes: [...a.scopes], redirectUris: a.redirectUris };
+  return { name: a.name, consumerKey: a.consumerKey, description: a.description, scopes: [...a.scopes], redirectUris: a.redirectUris, appCenterRedirect: a.appCenterRedirect };
 }
 
 export function requestBody(record: ConnectionRequestRecord, view: ConnectionRequestView) {
