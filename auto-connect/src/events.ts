@@ -35,10 +35,15 @@ export interface CycleSummary {
   /**
    * Revocations still failing at the end of the cycle, after one more try: they wait in a
    * backlog and are tried again every cycle. Above zero means Concur's revocation is down.
-   * In the oauth2 flow it also counts, for this cycle only, exchanges whose answer was lost: a
-   * token Concur may have issued that no call can revoke without it.
    */
   revokeFailed: number;
+  /**
+   * oauth2 only: exchanges whose answer was lost (a reset, a timeout, an unreadable body), so
+   * Concur may have issued a token the worker never saw — and without it, or an administrator,
+   * nothing can revoke it. Counted here (their event says `revoked: 'failed'`), never retried;
+   * at most this many such tokens exist. Always 0 in the legacy flow, which revokes by login id.
+   */
+  unrevocable: number;
   /** Per-request time from start of processing to the end of its PUT. */
   requestMs: { mean: number; max: number };
   /**

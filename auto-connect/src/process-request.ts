@@ -101,7 +101,10 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
       // The exchange may have reached Concur and only its answer was lost (a timeout, an
       // unreadable body): a token may exist that the worker never saw. Revoke whatever the user
       // holds for this app, by login id — the request's first email is the login id Concur shows.
-      return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, mayHoldToken: ctx.flow === 'oauth2' ? userId : request.emailAddresses[0] };
+      // In oauth2 nothing can revoke it (no administrator, no token): it is reported, and only
+      // when a token may really exist — an answer lost or unreadable, not an error Concur answered.
+      if (ctx.flow === 'oauth2') return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, ...(error instanceof ConcurHttpError ? {} : { mayHoldToken: userId }) };
+      return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, mayHoldToken: request.emailAddresses[0] };
     }
 
     const candidate: MatchCandidate = withoutToken(request);

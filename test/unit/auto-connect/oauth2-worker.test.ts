@@ -237,12 +237,14 @@ describe('the auto-connect worker in the oauth2 flow (a fake Concur behind the c
     expect(summary.outcomes.CRPA2).toBe(1);
     expect(finished()[0]).toMatchObject({ statusCode: 'CRPA2', revoked: 'failed', put: 'ok' });
     expect(finished()[0]!.reason).toMatch(/cannot be revoked/);
-    // Reported, never hidden: the leak is exactly the failed revocation count.
+    // Reported, never hidden: the possible leak is counted as unrevocable, not as a backlog to retry.
     const leaked = [...concur.userTokens.values()].filter((t) => t.active).length;
     expect(leaked).toBe(1);
-    expect(summary.revokeFailed).toBe(leaked);
+    expect(summary).toMatchObject({ unrevocable: 1, revokeFailed: 0 });
+    expect(worker.metrics().unrevocable).toBe(1);
+    expect(worker.prometheus()).toContain('concur_auto_connect_unrevocable_exchanges_total 1');
     // Only for that cycle: nothing is queued that could never succeed.
-    expect((await worker.runOnce()).revokeFailed).toBe(0);
+    expect((await worker.runOnce()).unrevocable).toBe(0);
   });
 
   it('a revocation Concur refuses through every retry waits in the backlog and lands next cycle', async () => {
