@@ -88,6 +88,24 @@ export const STATE_DECLARATIONS: readonly StateDeclaration[] = [
     mockOnly: true,
   },
   {
+    name: 'the id of a user without an administrator role',
+    params: NO_PARAMS,
+    provides: ['travelerUserId'],
+    mockOnly: true,
+  },
+  {
+    name: 'an /oauth2/v0 token for a user without an administrator role',
+    params: NO_PARAMS,
+    provides: ['oauth2AccessToken', 'oauth2RefreshToken'],
+    mockOnly: false,
+  },
+  {
+    name: 'an /oauth2/v0 application token',
+    params: NO_PARAMS,
+    provides: ['oauth2AppToken'],
+    mockOnly: false,
+  },
+  {
     name: 'a user with an open connection request',
     params: NO_PARAMS,
     provides: ['userLoginId'],

@@ -1,6 +1,6 @@
 import type { Json } from '../fixtures/fixture-types.js';
 import type { ConcurCredentials } from '../provider/credentials.js';
-import type { Fetch } from '../provider/http.js';
+import { HttpFailure, send, type Fetch } from '../provider/http.js';
 import type { MockControl } from '../provider/mock-control.js';
 import { nativeFlowToken } from '../provider/native-flow.js';
 import type { MockPartnerContext } from '../provider/partner-context.js';
@@ -46,6 +46,18 @@ async function userToken(ctx: StateContext, who: 'admin' | 'traveler'): Promise<
   const password = ctx.variables[`${who}Password`];
   if (!login || !password) throw new StateUnavailable(who === 'admin' ? 'needs --admin-login and --admin-password (or --admin-token)' : 'needs --traveler-login and --traveler-password');
   return nativeFlowToken(ctx.baseUrl, login, password, v(ctx, 'consumerKey'), ctx.fetch, ctx.timeoutMs);
+}
+
+/** A token from the provider's own /oauth2/v0/token: works on the mock and on a real Concur alike. */
+async function oauth2Token(ctx: StateContext, form: Record<string, string>): Promise<{ access_token: string; refresh_token?: string }> {
+  const res = await send(
+    ctx.fetch,
+    `${ctx.baseUrl}/oauth2/v0/token`,
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ client_id: v(ctx, 'consumerKey'), client_secret: v(ctx, 'consumerSecret'), ...form }).toString() },
+    ctx.timeoutMs,
+  );
+  if (res.status !== 200) throw new HttpFailure(`/oauth2/v0/token (${form['grant_type']}) answered ${res.status}: ${res.text.slice(0, 200)}`);
+  return JSON.parse(res.text) as { access_token: string; refresh_token?: string };
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -100,6 +112,17 @@ const HANDLERS: Record<string, Handler> = {
     await control.addUser({ loginId, password: partner.userPassword(), firstName: 'Casey', lastName: 'Newcomer', loyaltyNumber: '7000000002' });
     return { userLoginId: loginId };
   },
+  'the id of a user without an administrator role': async (ctx) => {
+    const users = await mockOnly(ctx).control.users();
+    const id = users.find((u) => u.loginId.toLowerCase() === v(ctx, 'travelerLoginId').toLowerCase())?.id;
+    if (!id) throw new StateUnavailable(`the mock has no user ${v(ctx, 'travelerLoginId')}`);
+    return { travelerUserId: id };
+  },
+  'an /oauth2/v0 token for a user without an administrator role': async (ctx) => {
+    const body = await oauth2Token(ctx, { grant_type: 'password', username: v(ctx, 'travelerLoginId'), password: v(ctx, 'travelerPassword') });
+    return { oauth2AccessToken: body.access_token, oauth2RefreshToken: body.refresh_token ?? '' };
+  },
+  'an /oauth2/v0 application token': async (ctx) => ({ oauth2AppToken: (await oauth2Token(ctx, { grant_type: 'client_credentials' })).access_token }),
   'a user with an open connection request': async (ctx) => {
     const { control, partner } = mockOnly(ctx);
     const loginId = `${partner.unique('contract-user')}@contracts.example`;

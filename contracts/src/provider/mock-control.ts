@@ -41,6 +41,12 @@ export class MockControl {
     return ((await this.post('/_mock/connection-requests', body)) as { ids: string[] }).ids;
   }
 
+  async users(): Promise<{ id: string; loginId: string }[]> {
+    const res = await send(this.fetchImpl, `${this.baseUrl}/_mock/users`, { headers: { accept: 'application/json' } }, this.timeoutMs);
+    if (res.status !== 200) throw new HttpFailure(`GET /_mock/users answered ${res.status}`);
+    return JSON.parse(res.text) as { id: string; loginId: string }[];
+  }
+
   private async post(path: string, body: unknown): Promise<unknown> {
     const res = await send(this.fetchImpl, `${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }, this.timeoutMs);
     if (res.status < 200 || res.status >= 300) throw new HttpFailure(`POST ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);

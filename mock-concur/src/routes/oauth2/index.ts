@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { ConcurApiError } from '../../wire/errors.js';
 import { OAuth2Error } from '../../wire/oauth2-errors.js';
@@ -16,11 +16,13 @@ import { tokenRoute } from './token.js';
  */
 export async function oauth2Routes(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', (_request, reply, done) => {
-    reply.header('concur-correlationid', randomBytes(16).toString('hex'));
+    correlate(reply);
     done();
   });
 
   app.setErrorHandler((error: FastifyError | ConcurApiError | OAuth2Error, request, reply) => {
+    // A fault injected before this plugin's hook ran still gets its correlation id.
+    correlate(reply);
     if (error instanceof OAuth2Error) return reply.code(error.status).send(error.body());
     if (error instanceof ConcurApiError) {
       // The mock's own refusals (an injected fault, a chunked body, a wrong method) keep their
@@ -46,4 +48,8 @@ export async function oauth2Routes(app: FastifyInstance): Promise<void> {
   methodNotAllowed(app, '/oauth2/v0/jwks', ['GET']);
   methodNotAllowed(app, '/app-mgmt/v0/connections', ['DELETE']);
   methodNotAllowed(app, '/appmgmt/v0/legacyApps/:consumerKey/exchangeRefreshToken/me', ['POST']);
+}
+
+function correlate(reply: FastifyReply): void {
+  if (!reply.hasHeader('concur-correlationid')) reply.header('concur-correlationid', randomBytes(16).toString('hex'));
 }

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockConcur, type StartedMockConcur } from 'mock-concur';
+
+const run = promisify(execFile);
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The ```sh blocks after a `<!-- snippet: tested (sh) … -->` marker, verbatim. */
+const shellSnippets = [...README.matchAll(/<!-- snippet: tested \(sh\)[^>]*-->\s*```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+describe("the README's curl sessions, run with bash against a mock", () => {
+  let mock: StartedMockConcur;
+  beforeAll(async () => {
+    mock = await startMockConcur({ logLevel: 'silent' });
+  });
+  afterAll(() => mock.close());
+
+  it('finds the OAuth 2.0 supplier-flow session', () => {
+    expect(shellSnippets.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('runs the OAuth 2.0 supplier flow as written: every step answers as its comment says', async () => {
+    const script = shellSnippets[0]!.replace(/^B=http:\/\/127\.0\.0\.1:8080$/m, `B=${mock.url}`);
+    expect(script).toContain(`B=${mock.url}`);
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 60_000 });
+    expect(stdout.trim().split('\n')).toEqual([
+      'expires_in scope token_type access_token refresh_token refresh_expires_in geolocation id_token',
+      '204',
+      '{"error":"invalid_grant","error_description":"bad or expired refresh token","code":108}',
+      '200',
+      'RS256 43',
+    ]);
+  });
+});
