@@ -186,17 +186,17 @@ export function oauth2Methods(options: ConcurClientOptions) {
           return (await verify(cached.keys)).payload;
         }
       } catch (error) {
-        const code = codeOf(error);
-        if (code === null) throw error;
-        throw new IdTokenError(code, (error as Error).message, { cause: error });
+        // The client's own errors (network, HTTP, a body it could not read) and an abort pass as they are.
+        if (error instanceof ConcurError || call.signal?.aborted) throw error;
+        // jose's errors carry a code; a key WebCrypto cannot import (a JWKS entry that is no RSA key) does not.
+        throw new IdTokenError(codeOf(error) ?? 'ERR_JWK_INVALID', error instanceof Error ? error.message : String(error), { cause: error });
       }
     },
   };
 }
 
-/** jose's errors carry a `code` starting `ERR_`; the client's own (network, HTTP) pass as they are. */
+/** jose's errors carry a `code` starting `ERR_`. */
 function codeOf(error: unknown): string | null {
-  if (error instanceof IdTokenError) return null;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_') ? code : null;
 }
