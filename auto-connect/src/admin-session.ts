@@ -1,4 +1,5 @@
 import { UnauthorizedError, type AccessToken, type ConcurClient } from 'concur-partner-client';
+import type { TokenSession } from './app-session.js';
 
 /** How the worker signs in as the company's Web Services Administrator. */
 export type AdminAuth =
@@ -17,7 +18,7 @@ export type RenewalAction = 'obtained' | 'refreshed' | 're-obtained';
  * token when there is one, else by signing in again; concurrent refusals share one renewal, and
  * a call is retried at most once, so nothing loops.
  */
-export class AdminSession {
+export class AdminSession implements TokenSession {
   private current: string | AccessToken | null;
   private renewing: Promise<string | AccessToken> | null = null;
 

@@ -52,14 +52,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const worker = createAutoConnectWorker({
     client,
-    adminCredentials: { loginId: command.adminLogin, password: command.adminPassword },
+    ...(command.flow === 'oauth2' ? { flow: 'oauth2' as const } : { flow: 'legacy' as const, adminCredentials: { loginId: command.adminLogin, password: command.adminPassword } }),
     matcher: membersMatcher(members),
     concurrency: command.concurrency,
     pollIntervalMs: command.pollIntervalMs,
     pageSize: command.pageSize,
     onEvent: progressPrinter(io.stdout),
   });
-  io.stdout.write(`auto-connect: ${members.length} partner member(s) from ${command.membersFile}; Concur at ${command.baseUrl}${command.once ? ' (one cycle)' : ''}\n`);
+  io.stdout.write(`auto-connect: ${members.length} partner member(s) from ${command.membersFile}; Concur at ${command.baseUrl}${command.flow === 'oauth2' ? ' (OAuth 2.0: application token)' : ''}${command.once ? ' (one cycle)' : ''}\n`);
 
   if (command.once) {
     const summary = await worker.runOnce();

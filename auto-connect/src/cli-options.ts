@@ -9,8 +9,15 @@ request token, matches the user against partner members and PUTs the outcome.
   --base-url URL            Concur, or the mock (env CONCUR_BASE_URL; default http://127.0.0.1:8080)
   --consumer-key KEY        the partner app's key (env CONSUMER_KEY)
   --consumer-secret SECRET  its secret (env CONSUMER_SECRET)
-  --admin-login LOGIN       a Web Services Administrator's login id (env ADMIN_LOGIN)
-  --admin-password PASS     their password (env ADMIN_PASSWORD: keeps it out of the process list)
+  --flow legacy|oauth2      how to authenticate (env AUTH_FLOW; default legacy):
+                              legacy  a Web Services Administrator (Native flow), /net2/oauth2
+                              oauth2  Concur's OAuth 2.0 API (/oauth2/v0): the app's own
+                                      client-credentials token polls v3.2, request tokens are
+                                      exchanged with credtype=authtoken, failed connections
+                                      ended with DELETE /app-mgmt/v0/connections; the consumer
+                                      key and secret are the client id and secret, no admin
+  --admin-login LOGIN       legacy: a Web Services Administrator's login id (env ADMIN_LOGIN)
+  --admin-password PASS     legacy: their password (env ADMIN_PASSWORD: keeps it out of the process list)
   --members FILE            partner members, .json (array) or .csv (header row) with
                             loyaltyNumber, lastName and optional memberId (env MEMBERS_FILE)
   --once                    run one cycle, print the summary and exit (1 if it failed)
@@ -18,7 +25,7 @@ request token, matches the user against partner members and PUTs the outcome.
   --poll-interval SECONDS   wait between cycles (env POLL_INTERVAL_SECONDS; default 60)
   --page-size N             requests per page, 1-10 (default 10)
   --format json|xml         wire format (default json)
-  --api-version 3.0|3.1|3.2 Connection Requests version (default 3.2)
+  --api-version 3.0|3.1|3.2 Connection Requests version (default 3.2; oauth2 needs 3.2)
   -h, --help                this text
 
 Outcomes: a known loyalty number with the same last name → CRSUC; an unknown number → CREU1;
@@ -31,6 +38,7 @@ export class UsageError extends Error {
 
 export interface CliCommand {
   help: boolean;
+  flow: 'legacy' | 'oauth2';
   baseUrl: string;
   consumerKey: string;
   consumerSecret: string;
@@ -60,6 +68,7 @@ export function parseCliCommand(argv: readonly string[], env: NodeJS.ProcessEnv)
         'admin-login': { type: 'string' },
         'admin-password': { type: 'string' },
         members: { type: 'string' },
+        flow: { type: 'string' },
         once: { type: 'boolean' },
         concurrency: { type: 'string' },
         'poll-interval': { type: 'string' },
@@ -82,14 +91,20 @@ export function parseCliCommand(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (format !== undefined && format !== 'json' && format !== 'xml') throw new UsageError(`--format must be json or xml, got ${format}`);
   const apiVersion = values['api-version'];
   if (apiVersion !== undefined && !['3.0', '3.1', '3.2'].includes(apiVersion)) throw new UsageError(`--api-version must be 3.0, 3.1 or 3.2, got ${apiVersion}`);
+  const flow = pick(values.flow, 'AUTH_FLOW') ?? 'legacy';
+  if (flow !== 'legacy' && flow !== 'oauth2') throw new UsageError(`--flow must be legacy or oauth2, got ${flow}`);
+  if (flow === 'oauth2' && apiVersion !== undefined && apiVersion !== '3.2') throw new UsageError(`--flow oauth2 polls Connection Requests v3.2 (the only version that takes an application token), got --api-version ${apiVersion}`);
+  // The oauth2 flow needs no administrator: only the client id and secret.
+  const admin = (value: string | undefined, what: string) => (flow === 'oauth2' ? (value ?? '') : required(value, what));
   const interval = whole('--poll-interval', pick(values['poll-interval'], 'POLL_INTERVAL_SECONDS'), 0, 86_400);
   return {
     help,
+    flow,
     baseUrl: pick(values['base-url'], 'CONCUR_BASE_URL') ?? 'http://127.0.0.1:8080',
     consumerKey: required(pick(values['consumer-key'], 'CONSUMER_KEY'), '--consumer-key'),
     consumerSecret: required(pick(values['consumer-secret'], 'CONSUMER_SECRET'), '--consumer-secret'),
-    adminLogin: required(pick(values['admin-login'], 'ADMIN_LOGIN'), '--admin-login'),
-    adminPassword: required(pick(values['admin-password'], 'ADMIN_PASSWORD'), '--admin-password'),
+    adminLogin: admin(pick(values['admin-login'], 'ADMIN_LOGIN'), '--admin-login'),
+    adminPassword: admin(pick(values['admin-password'], 'ADMIN_PASSWORD'), '--admin-password'),
     membersFile: required(pick(values.members, 'MEMBERS_FILE'), '--members'),
     once: values.once ?? false,
     concurrency: whole('--concurrency', values.concurrency, 1, 256),

@@ -62,7 +62,7 @@ export function progressPrinter(out: Output, now: () => number = () => Date.now(
       case 'admin-token':
         if (event.action !== 'obtained') {
           clearLine();
-          out.write(`administrator token ${event.action}\n`);
+          out.write(`${event.credential === 'application' ? 'application' : 'administrator'} token ${event.action}\n`);
         }
         return;
       default:

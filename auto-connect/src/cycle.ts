@@ -33,7 +33,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
   const limit = pLimit(settings.concurrency);
   const unsettled = new Set<string>();
   const outcomes = emptyOutcomes();
-  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
+  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, unrevocable: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
   let offset = 0;
   let error: string | null = null;
   let stopped = false;
@@ -80,6 +80,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
     putFailed: stats.putFailed,
     revoked: stats.revoked,
     revokeFailed: ctx.backlog.size,
+    unrevocable: stats.unrevocable,
     requestMs: { mean: stats.requests ? stats.totalMs / stats.requests : 0, max: stats.maxMs },
     slowestDeadlineMarginMs: stats.minMargin,
     requestsPerSecond: durationMs > 0 ? (stats.requests * 1000) / durationMs : 0,
@@ -93,6 +94,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
       unsettled.add(outcome.id);
     }
     if (outcome.revoked === 'revoked') stats.revoked++;
+    if (outcome.unrevocable) stats.unrevocable++;
     const ms = outcome.finishedAt - outcome.startedAt;
     stats.totalMs += ms;
     stats.maxMs = Math.max(stats.maxMs, ms);

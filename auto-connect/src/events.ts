@@ -8,7 +8,8 @@ export type WorkerEvent =
   | { type: 'cycle-started'; cycle: number; at: Date }
   | { type: 'page-fetched'; cycle: number; offset: number; items: number; fresh: number }
   | { type: 'request-finished'; cycle: number; id: string; statusCode: ConnectionStatusCode; reason: string; put: 'ok' | 'failed'; revoked: RevocationResult; durationMs: number; deadlineMarginMs: number }
-  | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained' }
+  /** The token the worker polls with: the administrator's (legacy) or the application's (oauth2, `credential: 'application'`). */
+  | { type: 'admin-token'; action: 'obtained' | 'refreshed' | 're-obtained'; credential?: 'administrator' | 'application' }
   | { type: 'cycle-finished'; summary: CycleSummary }
   | { type: 'cycle-failed'; cycle: number; error: string }
   | { type: 'stopped' };
@@ -36,6 +37,13 @@ export interface CycleSummary {
    * backlog and are tried again every cycle. Above zero means Concur's revocation is down.
    */
   revokeFailed: number;
+  /**
+   * oauth2 only: exchanges whose answer was lost (a reset, a timeout, an unreadable body), so
+   * Concur may have issued a token the worker never saw — and without it, or an administrator,
+   * nothing can revoke it. Counted here (their event says `revoked: 'failed'`), never retried;
+   * at most this many such tokens exist. Always 0 in the legacy flow, which revokes by login id.
+   */
+  unrevocable: number;
   /** Per-request time from start of processing to the end of its PUT. */
   requestMs: { mean: number; max: number };
   /**

@@ -1,5 +1,6 @@
-import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, type AccessToken, type ConnectionRequest, type ConcurClient, type ConnectionStatusCode } from 'concur-partner-client';
+import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type AccessToken, type ConnectionRequest, type ConcurClient, type ConnectionStatusCode } from 'concur-partner-client';
 import { AdminSession } from './admin-session.js';
+import type { TokenSession } from './app-session.js';
 import type { RevocationResult } from './events.js';
 import type { RevocationBacklog } from './revocation-backlog.js';
 import { isMatchResult, STATUS_CODES, statusCodeFor, type MatchCandidate, type Matcher } from './match-result.js';
@@ -10,9 +11,14 @@ export interface Connection {
   memberId: string;
 }
 
+/** Which of Concur's authentication APIs the worker uses: `/net2/oauth2` with an administrator, or `/oauth2/v0` with the application's own token. */
+export type WorkerFlow = 'legacy' | 'oauth2';
+
 export interface RequestContext {
   client: ConcurClient;
-  admin: AdminSession;
+  flow: WorkerFlow;
+  /** The token the worker polls and PUTs with: the administrator's (legacy) or the application's (oauth2). */
+  admin: TokenSession;
   matcher: Matcher;
   onConnected: (connection: Connection) => void | Promise<void>;
   now: () => number;
@@ -36,6 +42,12 @@ export interface RequestOutcome {
   put: 'ok' | 'failed';
   putError: string | null;
   revoked: RevocationResult;
+  /**
+   * oauth2 only: the exchange's answer was lost, so Concur may have issued a token the worker
+   * never saw, and without it (or an administrator) nothing can revoke it. Reported as a failed
+   * revocation, never retried.
+   */
+  unrevocable: boolean;
   startedAt: number;
   finishedAt: number;
   /** Time left before the deadline when the exchange began; null when nothing was exchanged. */
@@ -53,15 +65,17 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   const startedAt = ctx.now();
   let deadlineMarginMs: number | null = null;
   const decided = await decide();
-  const revoked = decided.accessToken && decided.statusCode !== 'CRSUC' ? await revoke(decided.accessToken) : decided.mayHoldToken ? await revokeUser(decided.mayHoldToken) : 'not-needed';
+  const unrevocable = ctx.flow === 'oauth2' && !decided.accessToken && decided.mayHoldToken !== undefined;
+  const revoked = decided.accessToken && decided.statusCode !== 'CRSUC' ? await revoke(decided.accessToken) : unrevocable ? 'failed' : decided.mayHoldToken ? await revokeUser(decided.mayHoldToken) : 'not-needed';
   const put = await putStatus(decided.statusCode, decided.message);
   return {
     id: request.id,
     statusCode: decided.statusCode,
-    reason: decided.reason,
+    reason: unrevocable ? `${decided.reason}; a token Concur may have issued cannot be revoked without it (the user can disconnect in the App Center)` : decided.reason,
     put: put === null ? 'ok' : 'failed',
     putError: put,
     revoked,
+    unrevocable,
     startedAt,
     finishedAt: ctx.now(),
     deadlineMarginMs,
@@ -73,9 +87,13 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
     if (left <= 0) return { statusCode: 'CRPA1', reason: 'the request token reached its deadline before it could be exchanged' };
     deadlineMarginMs = left;
 
+    // oauth2: the password grant with credtype=authtoken names the user — v3.2's userId, else the login id.
+    const userId = request.userId ?? request.emailAddresses[0];
+    if (ctx.flow === 'oauth2' && !userId) return { statusCode: 'CRPA1', reason: 'the request carried no user id to exchange its request token with' };
+
     let accessToken: AccessToken;
     try {
-      accessToken = await ctx.client.exchangeRequestToken(request.requestToken, { signal: ctx.signal });
+      accessToken = ctx.flow === 'oauth2' ? await ctx.client.exchangeAuthToken(userId!, request.requestToken, { signal: ctx.signal }) : await ctx.client.exchangeRequestToken(request.requestToken, { signal: ctx.signal });
     } catch (error) {
       if (error instanceof RequestTokenExpiredError) return { statusCode: 'CRPA1', reason: 'Concur says the request token has expired' };
       // Used, unknown or another app's: the token can never be exchanged; the requeued request gets a fresh one.
@@ -83,6 +101,9 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
       // The exchange may have reached Concur and only its answer was lost (a timeout, an
       // unreadable body): a token may exist that the worker never saw. Revoke whatever the user
       // holds for this app, by login id — the request's first email is the login id Concur shows.
+      // In oauth2 nothing can revoke it (no administrator, no token): it is reported, and only
+      // when a token may really exist — an answer lost or unreadable, not an error Concur answered.
+      if (ctx.flow === 'oauth2') return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, ...(error instanceof ConcurHttpError ? {} : { mayHoldToken: userId }) };
       return { statusCode: 'CRPA2', reason: `the exchange failed: ${describe(error)}`, mayHoldToken: request.emailAddresses[0] };
     }
 
@@ -104,6 +125,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   }
 
   function revoke(accessToken: AccessToken): Promise<RevocationResult> {
+    if (ctx.flow === 'oauth2') return attempt(endConnection(ctx.client, accessToken, ctx.signal));
     return attempt(() => ctx.admin.withToken((admin) => ctx.client.revokeToken(AdminSession.raw(admin), accessToken.token, { signal: ctx.signal }), ctx.signal));
   }
 
@@ -131,6 +153,35 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
       return describe(error);
     }
   }
+}
+
+/**
+ * oauth2's revocation: `DELETE /app-mgmt/v0/connections` with the user's own token, which ends
+ * every token the user holds for the app. When the access token no longer works (its hour
+ * passed while the revocation waited in the backlog), the refresh token — which lives six
+ * months — is used to get one that does; a refresh token Concur refuses too leaves nothing
+ * usable to revoke. The rotated token is kept, so a later retry never reuses a spent one.
+ */
+function endConnection(client: ConcurClient, token: AccessToken, signal: AbortSignal): () => Promise<void> {
+  let current = token;
+  return async () => {
+    try {
+      await client.revokeConnection(current, { signal });
+      return;
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError) || !current.refreshToken) {
+        if (error instanceof UnauthorizedError) return;
+        throw error;
+      }
+    }
+    try {
+      current = await client.refresh(current, { signal });
+    } catch (error) {
+      if (error instanceof UnauthorizedError) return;
+      throw error;
+    }
+    await client.revokeConnection(current, { signal });
+  };
 }
 
 function withoutToken(request: ConnectionRequest): MatchCandidate {

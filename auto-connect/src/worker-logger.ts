@@ -21,7 +21,7 @@ export function eventLogger(logger: WorkerLogger): (event: WorkerEvent) => void 
         return logger.info('request settled', fields);
       }
       case 'admin-token':
-        return logger.info(`administrator token ${event.action}`);
+        return logger.info(`${event.credential === 'application' ? 'application' : 'administrator'} token ${event.action}`);
       case 'cycle-finished': {
         const s = event.summary;
         return logger.info('cycle finished', { cycle: s.cycle, completed: s.completed, requests: s.requests, ...s.outcomes, putFailed: s.putFailed, revoked: s.revoked, revokeFailed: s.revokeFailed, ms: Math.round(s.durationMs) });

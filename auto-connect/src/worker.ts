@@ -2,18 +2,32 @@ import { InvalidWorkerOptionsError } from './invalid-options-error.js';
 import type { ConcurClient, Sleep } from 'concur-partner-client';
 import { abortableSleep } from './abortable-sleep.js';
 import { AdminSession, type AdminAuth } from './admin-session.js';
+import { AppSession } from './app-session.js';
 import { runCycle } from './cycle.js';
 import { RevocationBacklog } from './revocation-backlog.js';
 import type { CycleSummary, EventListener, WorkerEvent } from './events.js';
 import type { Matcher } from './match-result.js';
 import { addCycle, newMetrics, toPrometheus, type WorkerMetrics } from './metrics.js';
-import type { Connection } from './process-request.js';
+import type { Connection, WorkerFlow } from './process-request.js';
 import { eventLogger, type WorkerLogger } from './worker-logger.js';
 
-export type AutoConnectWorkerOptions = AdminAuth & {
+/**
+ * How the worker authenticates. `legacy` (the default): a Web Services Administrator, by the
+ * Native flow or a token given. `oauth2`: the current supplier flow of Concur's OAuth 2.0
+ * Authentication API — the application's own client-credentials token polls Connection
+ * Requests v3.2, each request token is exchanged with the password grant (`credtype=authtoken`)
+ * and failed connections are ended with `DELETE /app-mgmt/v0/connections`. Only the client's
+ * id and secret (its consumer key and secret) are needed.
+ */
+export type WorkerAuth = (AdminAuth & { flow?: 'legacy' }) | { flow: 'oauth2'; adminCredentials?: undefined; adminToken?: undefined };
+
+export type AutoConnectWorkerOptions = WorkerAuth & {
   client: ConcurClient;
   matcher: Matcher;
-  /** Store the user's access token with the partner account; a throw turns the result into CRRET. */
+  /**
+   * Store the user's token with the partner account — the AccessToken, with its refresh token
+   * (in oauth2 it rotates on every refresh: store each new one) — a throw turns the result into CRRET.
+   */
   onConnected?: (connection: Connection) => void | Promise<void>;
   /** Requests settled at once (exchange → match → PUT). */
   concurrency?: number;
@@ -25,6 +39,7 @@ export type AutoConnectWorkerOptions = AdminAuth & {
   safetyMarginMs?: number;
   /** Page size, 1–10 (Concur's maximum). */
   pageSize?: number;
+  /** The worker's clock: deadlines, and (oauth2) when the application token is renewed — give the client the same one (`now`). */
   clock?: { now(): number };
   /** The wait between cycles; must reject when the signal aborts (stop() aborts it). */
   sleep?: Sleep;
@@ -64,7 +79,10 @@ export interface AutoConnectWorker {
 export function createAutoConnectWorker(options: AutoConnectWorkerOptions): AutoConnectWorker {
   const settings = { ...workerDefaults, ...definedOnly(options) };
   check(settings);
-  if (!options.adminCredentials && !options.adminToken) throw new InvalidWorkerOptionsError('auto-connect worker: give adminCredentials or adminToken');
+  const flow: WorkerFlow = options.flow ?? 'legacy';
+  if (flow !== 'legacy' && flow !== 'oauth2') throw new InvalidWorkerOptionsError(`auto-connect worker: flow must be 'legacy' or 'oauth2', got '${String(flow)}'`);
+  if (flow === 'legacy' && !options.adminCredentials && !options.adminToken) throw new InvalidWorkerOptionsError('auto-connect worker: give adminCredentials or adminToken (or flow: \'oauth2\', which needs neither)');
+  if (flow === 'oauth2' && (options.adminCredentials || options.adminToken)) throw new InvalidWorkerOptionsError('auto-connect worker: the oauth2 flow polls with the application\'s own token; adminCredentials and adminToken are not used');
   const clock = options.clock ?? { now: () => Date.now() };
   const sleep = options.sleep ?? abortableSleep;
   const metrics = newMetrics();
@@ -73,10 +91,16 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
     options.onEvent?.(event);
     log?.(event);
   };
-  const admin = new AdminSession(options.client, options.adminCredentials ? { adminCredentials: options.adminCredentials } : { adminToken: options.adminToken! }, (action) => {
-    if (action !== 'obtained') metrics.adminTokenRenewals++;
-    emit({ type: 'admin-token', action });
-  });
+  const admin =
+    flow === 'oauth2'
+      ? new AppSession(options.client, () => clock.now(), (action) => {
+          if (action !== 'obtained') metrics.adminTokenRenewals++;
+          emit({ type: 'admin-token', action, credential: 'application' });
+        })
+      : new AdminSession(options.client, options.adminCredentials ? { adminCredentials: options.adminCredentials } : { adminToken: options.adminToken! }, (action) => {
+          if (action !== 'obtained') metrics.adminTokenRenewals++;
+          emit({ type: 'admin-token', action });
+        });
   // Only ever aborted to end the wait between cycles; in-flight requests are never cut short.
   const neverAborted = new AbortController().signal;
   const backlog = new RevocationBacklog();
@@ -92,7 +116,7 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
       const n = ++cycle;
       emit({ type: 'cycle-started', cycle: n, at: new Date(clock.now()) });
       const summary = await runCycle(
-        { client: options.client, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted, consumerKey: options.client.consumerKey, backlog },
+        { client: options.client, flow, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted, consumerKey: options.client.consumerKey, backlog },
         { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit },
       );
       addCycle(metrics, summary);

@@ -1,4 +1,4 @@
-import type { AccessToken } from './access-token.js';
+import { tokenFlow, type AccessToken } from './access-token.js';
 import { parseConnectionRequest, parseConnectionRequestPage, unwrapConnectionRequest, type ConnectionRequest, type ConnectionRequestPage } from './connection-request.js';
 import { BodyShapeError, readShape } from './body-shape.js';
 import type { ApiVersion, ConcurClientOptions } from './options.js';
@@ -28,8 +28,10 @@ export interface CreatedConnectionRequest {
 }
 
 /**
- * Connection Requests for an administrator's token. Given the `AccessToken` itself, calls go to
- * its `Instance_Url` (the data centre Concur named for that user), else to `baseUrl`.
+ * Connection Requests for an administrator's token, or (v3.2, the current supplier flow) the
+ * application's client-credentials token. Given the `AccessToken` itself, calls go to its
+ * `Instance_Url` / `geolocation` (the data centre Concur named), else to `baseUrl`, and an
+ * OAuth 2.0 token is sent as `Bearer`.
  */
 export function connectionRequests(options: ConcurClientOptions, adminToken: string | AccessToken, overrides: ConnectionRequestsOptions = {}) {
   const token = typeof adminToken === 'string' ? adminToken : adminToken.token;
@@ -38,7 +40,9 @@ export function connectionRequests(options: ConcurClientOptions, adminToken: str
   const format = overrides.format ?? options.format;
   const version = overrides.apiVersion ?? options.apiVersion;
   const collection = `${base}/api/v${version}/common/connectionrequests`;
-  const auth = { Authorization: `OAuth ${token}` };
+  // OAuth 2.0 tokens (an application's client-credentials token, v3.2) go as Bearer; legacy ones in Concur's OAuth scheme.
+  const scheme = typeof adminToken !== 'string' && tokenFlow(adminToken) === 'oauth2' ? 'Bearer' : 'OAuth';
+  const auth = { Authorization: `${scheme} ${token}` };
   const signal = overrides.signal;
   const item = (id: string) => new URL(`${collection}/${encodeURIComponent(id)}`);
 

@@ -22,6 +22,12 @@ export interface HttpErrorDetails {
   serverTime: string | null;
   /** Milliseconds from `Retry-After`, when the server sent one. */
   retryAfterMs: number | null;
+  /** The OAuth 2.0 Authentication API's `error` (`invalid_grant`, `invalid_client`, …). */
+  oauth2Error?: string | null;
+  /** Its numbered `code` (5: incorrect credentials, 108: bad or expired refresh token, …). */
+  oauth2Code?: number | null;
+  /** The `concur-correlationid` header: Concur's support asks for it. */
+  correlationId?: string | null;
 }
 
 export class ConcurHttpError extends ConcurError {
@@ -33,10 +39,18 @@ export class ConcurHttpError extends ConcurError {
   readonly errorId: string | null;
   readonly serverTime: string | null;
   readonly retryAfterMs: number | null;
+  /** OAuth 2.0 API only: its `error`, else null. */
+  readonly oauth2Error: string | null;
+  /** OAuth 2.0 API only: its numbered `code`, else null. */
+  readonly oauth2Code: number | null;
+  /** The `concur-correlationid` response header, when Concur sent one: log it. */
+  readonly correlationId: string | null;
 
   constructor(details: HttpErrorDetails) {
-    const why = details.concurMessage ?? 'no Concur error body';
-    super(`${details.method} ${details.url} answered ${details.status}: ${why}${details.errorId ? ` (Id ${details.errorId})` : ''}`);
+    const why = details.concurMessage ?? details.oauth2Error ?? 'no Concur error body';
+    const oauth2 = details.oauth2Error ? ` [${details.oauth2Error}${details.oauth2Code != null ? ` ${details.oauth2Code}` : ''}]` : '';
+    const ids = [details.errorId ? `Id ${details.errorId}` : null, details.correlationId ? `correlation id ${details.correlationId}` : null].filter(Boolean).join(', ');
+    super(`${details.method} ${details.url} answered ${details.status}: ${why}${oauth2}${ids ? ` (${ids})` : ''}`);
     this.method = details.method;
     this.url = details.url;
     this.status = details.status;
@@ -44,6 +58,9 @@ export class ConcurHttpError extends ConcurError {
     this.errorId = details.errorId;
     this.serverTime = details.serverTime;
     this.retryAfterMs = details.retryAfterMs;
+    this.oauth2Error = details.oauth2Error ?? null;
+    this.oauth2Code = details.oauth2Code ?? null;
+    this.correlationId = details.correlationId ?? null;
   }
 }
 
@@ -83,8 +100,23 @@ export class RateLimitedError extends ConcurHttpError {
   override name = 'RateLimitedError';
 }
 
+/**
+ * OAuth 2.0 codes that mean "these credentials or this grant are no good": 5 (wrong password;
+ * an unknown, expired or used auth token), 108 (a bad or expired refresh token). Renewing by
+ * signing in again is the answer, as for the legacy flow's refused credentials.
+ */
+const OAUTH2_INVALID_CREDENTIALS = new Set([5, 108]);
+/** 103: an authorization code that is bad or expired — the user must connect again, like an expired request token. */
+const OAUTH2_CODE_EXPIRED = 103;
+
 /** The one place a status becomes a class. */
 export function httpErrorFor(details: HttpErrorDetails): ConcurHttpError {
+  if (details.oauth2Error && details.status === 400) {
+    // The OAuth 2.0 body says what happened: its code, not the wording, decides.
+    if (details.oauth2Error === 'invalid_grant' && details.oauth2Code != null && OAUTH2_INVALID_CREDENTIALS.has(details.oauth2Code)) return new UnauthorizedError(details);
+    if (details.oauth2Code === OAUTH2_CODE_EXPIRED) return new RequestTokenExpiredError(details);
+    return new ConcurHttpError(details);
+  }
   switch (details.status) {
     case 401:
       return new UnauthorizedError(details);

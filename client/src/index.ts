@@ -1,11 +1,13 @@
 /**
- * A typed client for SAP Concur's legacy OAuth 2.0 and Connection Requests v3.0–v3.2 APIs,
+ * A typed client for SAP Concur's legacy OAuth 2.0, the OAuth 2.0 Authentication API (/oauth2/v0)
+ * and Connection Requests v3.0–v3.2 APIs,
  * in XML or JSON. Built against Concur's documents and proven on the contract fixtures and the
  * mock; it shares no code with the mock.
  */
 import { connectionRequests, type ConnectionRequestsOptions } from './connection-requests.js';
 import type { AccessToken } from './access-token.js';
 import { oauthMethods } from './oauth.js';
+import { oauth2Methods } from './oauth2.js';
 import { resolveOptions, type ConcurClientInput } from './options.js';
 
 export function createConcurClient(input: ConcurClientInput) {
@@ -14,13 +16,15 @@ export function createConcurClient(input: ConcurClientInput) {
     /** The app's consumer key (public, unlike its secret): revoking a user's tokens names it. */
     consumerKey: options.consumerKey,
     ...oauthMethods(options),
+    ...oauth2Methods(options),
     connectionRequests: (adminToken: string | AccessToken, overrides?: ConnectionRequestsOptions) => connectionRequests(options, adminToken, overrides),
   };
 }
 
 export type ConcurClient = ReturnType<typeof createConcurClient>;
 
-export type { AccessToken } from './access-token.js';
+export { tokenFlow, type AccessToken, type TokenFlow } from './access-token.js';
+export { IdTokenError, type IdTokenClaims, type OAuth2CallOptions, type RefreshOptions, type VerifyIdTokenOptions } from './oauth2.js';
 export type { ConnectionRequest, ConnectionRequestPage } from './connection-request.js';
 export type { ConnectionRequestsApi, ConnectionRequestsOptions, ConnectionStatusCode, CreatedConnectionRequest, ListQuery } from './connection-requests.js';
 export type { CallOptions } from './oauth.js';

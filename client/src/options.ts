@@ -33,6 +33,12 @@ export interface ConcurClientOptions {
   /** Injectable so tests never really wait; must reject when the signal aborts. */
   sleep: Sleep;
   logger: ConcurLogger;
+  /**
+   * The client's clock, in epoch milliseconds: an OAuth 2.0 token's `expires_in` is relative,
+   * so its `expiresAt` is this plus `expires_in`; `verifyIdToken` checks `exp`/`nbf` against it.
+   * Inject the same clock as the rest of your service (or the mock's) in tests.
+   */
+  now: () => number;
 }
 
 export type ConcurClientInput = Pick<ConcurClientOptions, 'baseUrl' | 'consumerKey' | 'consumerSecret'> &
@@ -47,6 +53,7 @@ export const defaultOptions = Object.freeze({
   retry: Object.freeze<RetryOptions>({ retries: 3, initialDelayMs: 200, maxDelayMs: 10_000, maxElapsedMs: 60_000 }),
   sleep: abortableSleep,
   logger: silentLogger,
+  now: (): number => Date.now(),
 });
 
 const FORMATS: readonly string[] = ['json', 'xml'];
@@ -82,6 +89,7 @@ export function resolveOptions(input: ConcurClientInput): ConcurClientOptions {
   if (!Number.isInteger(retry.retries)) throw new InvalidOptionsError(`retry.retries must be a whole number, got ${retry.retries}`);
   if (typeof options.fetch !== 'function') throw new InvalidOptionsError('fetch must be a function');
   if (typeof options.sleep !== 'function') throw new InvalidOptionsError('sleep must be a function');
+  if (typeof options.now !== 'function') throw new InvalidOptionsError('now must be a function');
   // One canonical form: no trailing slash, so paths can be appended.
   return { ...options, baseUrl: `${base.origin}${base.pathname.replace(/\/+$/, '')}` };
 }

@@ -78,11 +78,17 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
     } catch {
       envelope = {};
     }
+    // The OAuth 2.0 API answers { error, error_description, code } instead of Concur's envelope.
+    const oauth2Error = typeof envelope['error'] === 'string' ? envelope['error'] : null;
+    const oauth2Code = oauth2Error !== null ? numberOrNull(envelope['code']) : null;
     throw httpErrorFor({
       method,
       url: shownUrl,
       status: response.status,
-      concurMessage: stringOrNull(envelope['Message']),
+      concurMessage: stringOrNull(envelope['Message']) ?? (oauth2Error !== null ? stringOrNull(envelope['error_description']) : null),
+      oauth2Error,
+      oauth2Code,
+      correlationId: response.headers.get('concur-correlationid'),
       errorId: stringOrNull(envelope['Id']),
       serverTime: stringOrNull(envelope['Server-Time']),
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
@@ -95,6 +101,11 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
   } catch (error) {
     throw new MalformedResponseError(method, shownUrl, response.status, (error as Error).message);
   }
+}
+
+function numberOrNull(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
 }
 
 /** Seconds or an HTTP date (RFC 9110 §10.2.3). */
