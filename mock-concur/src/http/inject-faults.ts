@@ -45,6 +45,16 @@ export const injectFaults = fp(
  */
 function malformSuccessfulBodies(reply: FastifyReply): void {
   const send = reply.send.bind(reply);
-  reply.send = (payload?: unknown) =>
-    send(reply.statusCode < 400 && typeof payload === 'string' && payload.length > 0 ? payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) + '<<{"truncated' : payload);
+  reply.send = (payload?: unknown) => {
+    if (reply.statusCode >= 400) return send(payload);
+    // A route that answers an object (the /oauth2/v0 JSON) is cut like a written string.
+    const text = typeof payload === 'string' ? payload : isPlainObject(payload) ? JSON.stringify(payload) : undefined;
+    if (text === undefined || text.length === 0) return send(payload);
+    if (typeof payload !== 'string') reply.type('application/json; charset=utf-8');
+    return send(text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '<<{"truncated');
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && typeof (value as { pipe?: unknown }).pipe !== 'function';
 }
