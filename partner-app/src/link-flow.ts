@@ -41,11 +41,15 @@ export async function exchangeAndLink(ctx: PartnerContext, reply: FastifyReply, 
   // A second submit of the same form after the first one linked: the same answer again.
   if (ctx.codes.linkedMember(code) === member.id && member.concurLink) {
     delete session.pendingCode;
+    delete session.pendingUserId;
     saveSession(ctx, reply, session);
     return reply.redirect('/linked', 303);
   }
   try {
-    const token = await ctx.codes.exchangeOnce(code, member.id, () => ctx.concur.exchangeRequestToken(code));
+    const userId = session.pendingUserId;
+    // Today's App Center hands a request token and the user's id: the /oauth2/v0 exchange.
+    const exchange = () => (userId !== undefined ? ctx.concur.exchangeAuthToken(userId, code) : ctx.concur.exchangeRequestToken(code));
+    const token = await ctx.codes.exchangeOnce(code, member.id, exchange);
     await ctx.members.link(member.id, {
       accessToken: token.token,
       refreshToken: token.refreshToken,
@@ -54,12 +58,16 @@ export async function exchangeAndLink(ctx: PartnerContext, reply: FastifyReply, 
       linkedAt: new Date(ctx.options.now()).toISOString(),
     });
     delete session.pendingCode;
+    delete session.pendingUserId;
     saveSession(ctx, reply, session);
     return reply.redirect('/linked', 303);
   } catch (error) {
     const problem = problemFromExchange(error);
     reply.log.info({ problem: problem.kind }, 'linking failed');
-    if (codeIsSpent(problem)) delete session.pendingCode;
+    if (codeIsSpent(problem)) {
+      delete session.pendingCode;
+      delete session.pendingUserId;
+    }
     saveSession(ctx, reply, session);
     const note = justCreated ? `Your ${BRAND} account (${member.membershipNumber}) was created and you are signed in; when you connect again, just confirm.` : undefined;
     return sendPage(reply, problem.status, { title: problemTitle(problem.kind), body: problemPage(problem, { appCenterUrl: ctx.appCenterUrl, note }), member, csrfToken: reply.generateCsrf() });

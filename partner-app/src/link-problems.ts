@@ -20,9 +20,15 @@ export interface LinkProblem {
   detail?: string;
 }
 
-/** Maps a failed `exchangeRequestToken` onto what the user can do about it. */
+/** Maps a failed exchange (legacy `exchangeRequestToken` or v0 `exchangeAuthToken`) onto what the user can do about it. */
 export function problemFromExchange(error: unknown): LinkProblem {
   if (error instanceof RequestTokenExpiredError) return { kind: 'expired', status: 400 };
+  // The Authentication API's numbered codes: 5 (an expired, used or unknown request token) and
+  // 136 (another app's) mean "connect again"; invalid_client is this app's own credentials.
+  if (error instanceof ConcurHttpError && error.oauth2Code !== null) {
+    if (error.oauth2Error === 'invalid_client') return { kind: 'misconfigured', status: 502 };
+    if (error.oauth2Code === 5 || error.oauth2Code === 136) return { kind: 'invalid', status: 400, detail: error.concurMessage ?? undefined };
+  }
   if (error instanceof UnauthorizedError) return { kind: 'misconfigured', status: 502 };
   if (error instanceof ConcurHttpError && error.status === 400) {
     const message = error.concurMessage ?? '';

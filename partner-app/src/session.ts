@@ -9,6 +9,11 @@ export interface PartnerSession {
   memberId?: string;
   /** The App Center's request token, waiting for the user to sign in or create an account. */
   pendingCode?: string;
+  /**
+   * With today's App Center redirect (`?id=&requestToken=`): the Concur user's id, the
+   * `username` of the /oauth2/v0 exchange. Absent for the legacy `?code=`.
+   */
+  pendingUserId?: string;
   /** The `state` this app sent to Concur's Login.aspx, to be matched on the way back. */
   webFlowState?: string;
   issuedAt: number;
@@ -36,6 +41,7 @@ export function readSession(request: FastifyRequest, settings: SessionSettings):
     const session: PartnerSession = { issuedAt: parsed.issuedAt };
     if (typeof parsed.memberId === 'string') session.memberId = parsed.memberId;
     if (typeof parsed.pendingCode === 'string') session.pendingCode = parsed.pendingCode;
+    if (typeof parsed.pendingUserId === 'string') session.pendingUserId = parsed.pendingUserId;
     if (typeof parsed.webFlowState === 'string') session.webFlowState = parsed.webFlowState;
     return session;
   } catch {

@@ -144,4 +144,34 @@ describe.skipIf(!hasChromium)('the App Center flow in Chromium', () => {
     await page.waitForURL(`${pair.url}/linked`);
     await expectConnectedOnListing(null);
   });
+
+  it("connects through today's App Center redirect (?id=&requestToken=), the partner exchanging at /oauth2/v0/token", async () => {
+    // The same partner, registered for the current redirect instead of the legacy ?code=.
+    const v0 = { ...APP, consumerKey: 'e2e-triplink-v0', consumerSecret: 'e2e-triplink-v0-secret' };
+    const other = await startPair({ consumerKey: v0.consumerKey, consumerSecret: v0.consumerSecret });
+    try {
+      const registered = await other.mock.control.addApp({ ...v0, scopes: ['USER', 'ITINER'], redirectUris: [`${other.url}/concur/callback`], appCenterRedirect: 'requestToken' });
+      expect(registered.appCenterRedirect).toBe('requestToken');
+      await page.goto(`${other.mock.url}/appcenter/apps/${v0.consumerKey}`);
+      await signInToConcurIfAsked();
+      await page.waitForURL(`${other.mock.url}/appcenter/apps/${v0.consumerKey}`);
+      const redirect = page.waitForRequest((request) => request.url().startsWith(`${other.url}/concur/callback`));
+      await page.getByRole('button', { name: 'Connect', exact: true }).click();
+      const callback = new URL((await redirect).url());
+      expect([...callback.searchParams.keys()]).toEqual(['id', 'requestToken']);
+      await page.waitForURL(`${other.url}/link`);
+      await page.getByLabel('Email', { exact: true }).first().fill(MEMBER.email);
+      await page.getByLabel('Password').first().fill(MEMBER.password);
+      await page.getByRole('button', { name: 'Sign in and link' }).click();
+      await page.waitForURL(`${other.url}/linked`);
+      expect(await h1(page)).toBe('Accounts linked');
+      await shot(page, 'flow-v0-accounts-linked');
+      const tokens = (await other.mock.control.tokens()).filter((t) => t.consumerKey === v0.consumerKey && t.state === 'active');
+      expect(tokens).toEqual([expect.objectContaining({ loginId: CONCUR_USER.loginId, origin: 'oauth2-authtoken' })]);
+      const journal = await other.mock.control.journal();
+      expect(journal.some((e) => e.method === 'POST' && e.url === '/oauth2/v0/token' && e.status === 200)).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
 });

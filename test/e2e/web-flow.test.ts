@@ -165,4 +165,36 @@ describe.skipIf(!run)("Concur's pages in Chromium", () => {
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot(page, 'console-375px');
   });
+
+  it('authorizes through /oauth2/v0/authorize: consent, back with code, geolocation and state; the code exchanged once at /oauth2/v0/token', async () => {
+    const state = 'v0 state';
+    await page.goto(`${mock.url}/oauth2/v0/authorize?${new URLSearchParams({ client_id: APP.consumerKey, scope: 'CONREQ ITINER', redirect_uri: `${partnerUrl}/callback`, response_type: 'code', state })}`);
+    await signIn(USER);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Allow Web Flow Partner to access your SAP Concur data?');
+    await screenshot(page, 'oauth2-authorize-consent');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(/\/callback\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('state')).toBe(state);
+    expect(url.searchParams.get('geolocation')).toBe(mock.url);
+    const code = url.searchParams.get('code')!;
+    const exchange = () =>
+      fetch(`${mock.url}/oauth2/v0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: APP.consumerKey, client_secret: APP.consumerSecret, grant_type: 'authorization_code', code, redirect_uri: `${partnerUrl}/callback` }),
+      });
+    const first = await exchange();
+    expect(first.status).toBe(200);
+    expect((await first.json()) as object).toMatchObject({ token_type: 'Bearer', id_token: expect.any(String) });
+    expect(((await (await exchange()).json()) as { code: number }).code).toBe(103);
+  });
+
+  it('denies through /oauth2/v0/authorize with error_code=user_denied', async () => {
+    await page.goto(`${mock.url}/oauth2/v0/authorize?${new URLSearchParams({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, response_type: 'code' })}`);
+    await signIn(USER);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL(/\/callback\?/);
+    expect(new URL(page.url()).searchParams.get('error_code')).toBe('user_denied');
+  });
 });

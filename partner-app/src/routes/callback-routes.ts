@@ -31,7 +31,10 @@ export async function callbackRoutes(app: FastifyInstance, ctx: PartnerContext):
   app.get('/concur/callback', async (request, reply) => {
     const session = sessionOf(ctx, request);
     const member = signedInMember(ctx, session);
-    const code = single(request.query, 'code');
+    // The legacy redirect carries `code`; today's App Center `id` and `requestToken`.
+    const requestToken = single(request.query, 'requestToken');
+    const userId = single(request.query, 'id');
+    const code = requestToken ?? single(request.query, 'code');
     const state = single(request.query, 'state');
     const error = single(request.query, 'error');
 
@@ -58,7 +61,10 @@ export async function callbackRoutes(app: FastifyInstance, ctx: PartnerContext):
       return showProblem(reply, { kind: 'used', status: 400 }, member, note);
     }
 
+    if (requestToken !== undefined && (userId === undefined || userId === '' || userId.length > MAX_CODE_LENGTH || !/^[\x21-\x7e]+$/.test(userId))) return showProblem(reply, { kind: 'invalid', status: 400 }, member);
     session.pendingCode = code;
+    if (requestToken !== undefined) session.pendingUserId = userId;
+    else delete session.pendingUserId;
     saveSession(ctx, reply, session);
     return reply.redirect('/link', 303);
   });
