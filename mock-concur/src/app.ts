@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import './fastify-types.js';
 import { isControl } from './http/control-path.js';
 import { holdRepliesUntilDurable } from './http/durable-replies.js';
+import { guardControl } from './http/guard-control.js';
 import { injectFaults } from './http/inject-faults.js';
 import { recordRequests } from './http/record-requests.js';
 import { redactUrl } from './http/redact-url.js';
@@ -79,6 +80,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     request.wireFormat = formatFor(request);
     done();
   });
+  await app.register(guardControl, { controlToken: options.controlToken, allowedHosts: options.allowedHosts, publicUrl: options.publicUrl });
   await app.register(injectFaults);
   await app.register(requestBodyRules, { allowChunked: options.allowChunked });
   // With a state dir, no answer leaves before the changes it could show are on disk.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildMockConcur } from './app.js';
 import { DEMO } from './domain/demo-data.js';
@@ -17,6 +18,11 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
   --reusable-request-tokens   let a request token be exchanged more than once within its life
   --token-spelling documented|alternate   Instance_Url/Expiration_date or Instance_URL/Expiration_Date
   --public-url URL            base URL written into URIs and Instance_Url
+  --control-token TOKEN       required in X-Mock-Control-Token by the control API (env
+                              MOCK_CONTROL_TOKEN; 16+ characters). Off on loopback; binding
+                              another interface without one makes one up and prints it
+  --allowed-hosts H1,H2       host names besides loopback that may reach the control API
+                              (env ALLOWED_HOSTS; a compose network's service names)
   --auth-failure-status 401|403   a present but invalid Authorization (unknown, expired, revoked
                               token) or bad Native-flow credentials (default 403, the status-code
                               page; 401 as the older pages say). No Authorization is always 401
@@ -67,6 +73,8 @@ try {
       'reusable-request-tokens': { type: 'boolean' },
       'token-spelling': { type: 'string' },
       'public-url': { type: 'string' },
+      'control-token': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'auth-failure-status': { type: 'string' },
       'legacy-write-status': { type: 'string' },
       'json-errors': { type: 'string' },
@@ -95,7 +103,16 @@ const port = wholeNumber('--port', args.port || process.env.PORT || undefined) ?
 const ttlMinutes = args['request-token-ttl'];
 if (ttlMinutes !== undefined && !(Number(ttlMinutes) > 0)) fail(`--request-token-ttl must be a positive number of minutes, got '${ttlMinutes}'`);
 
+// A mock reachable from other machines guards its control API with a token: made up here
+// (and printed below) when none is given. On loopback none is needed.
+const loopback = /^(127(\.\d{1,3}){3}|localhost|::1)$/i.test(host);
+const givenToken = args['control-token'] || process.env.MOCK_CONTROL_TOKEN || undefined;
+const controlToken = givenToken ?? (loopback ? undefined : randomBytes(18).toString('base64url'));
+const allowedHosts = (args['allowed-hosts'] || process.env.ALLOWED_HOSTS || '').split(',').map((h) => h.trim()).filter(Boolean);
+
 const input: MockConcurInput = {
+  controlToken,
+  allowedHosts,
   seed: wholeNumber('--seed', args.seed),
   demoTravelers: wholeNumber('--travelers', args.travelers),
   requestTokenTtlMs: ttlMinutes === undefined ? undefined : Math.round(Number(ttlMinutes) * MINUTE_MS),
@@ -150,9 +167,15 @@ console.log(`mock-concur listening on ${url}
   Pending requests       ${counts.Pending} (seed ${app.mock.options.seed}, queue mode ${app.mock.options.queueMode}, clock ${app.mock.clock.mode})
 
   App Center             ${url}/appcenter   (sign in as the traveler)
-  Console                ${url}/_mock/console
+  Console                ${url}/_mock/console${controlToken ? `?token=${encodeURIComponent(controlToken)}` : ''}
   Health                 ${url}/_mock/health
-${stateLine()}`);
+${controlLine()}${stateLine()}`);
+
+function controlLine(): string {
+  if (!controlToken) return '';
+  // Printed on purpose: whoever started the mock needs it; it is never logged anywhere else.
+  return `  Control token          ${controlToken}   (X-Mock-Control-Token on /_mock/…${givenToken ? '' : '; made up for this start'})\n`;
+}
 
 function stateLine(): string {
   const state = app.mock.persistence?.summary;

@@ -61,6 +61,13 @@ export interface MockConcurOptions {
    * that opens a connection and stalls holds nothing for long). Node checks once a second.
    */
   headersTimeoutMs: number;
+  /**
+   * Required in `X-Mock-Control-Token` by every control-API call but `/_mock/health`. Unset: no
+   * token (fine on loopback; the CLI makes one up and prints it when binding another interface).
+   */
+  controlToken?: string;
+  /** Host names besides the loopback ones (and `publicUrl`'s) that may reach the control API: a compose network's service names. */
+  allowedHosts: string[];
   /** `/oauth2/v0` access tokens: one hour, as documented. */
   oauth2AccessTokenTtlMs: number;
   /** `/oauth2/v0` refresh tokens: six months (180 days), slid on every refresh. */
@@ -105,6 +112,7 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   jsonErrors: 'wrapped',
   allowChunked: false,
   headersTimeoutMs: 10_000,
+  allowedHosts: [],
   oauth2AccessTokenTtlMs: HOUR_MS,
   oauth2RefreshTokenTtlMs: 180 * DAY_MS,
   refreshTokenRotation: 'rotate',
@@ -136,6 +144,8 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (options.jsonErrors !== 'wrapped' && options.jsonErrors !== 'flat') throw new InvalidMockOptionsError(`mock-concur option jsonErrors must be 'wrapped' or 'flat', got ${String(options.jsonErrors)}`);
   if (typeof options.allowChunked !== 'boolean') throw new InvalidMockOptionsError('mock-concur option allowChunked must be a boolean');
   wholeAtLeast('headersTimeoutMs', options.headersTimeoutMs, 1);
+  if (options.controlToken !== undefined && (typeof options.controlToken !== 'string' || options.controlToken.length < 16)) throw new InvalidMockOptionsError('mock-concur option controlToken must be at least 16 characters');
+  if (!Array.isArray(options.allowedHosts) || options.allowedHosts.some((h) => typeof h !== 'string' || !/^[A-Za-z0-9.-]{1,253}$/.test(h))) throw new InvalidMockOptionsError('mock-concur option allowedHosts must be a list of host names');
   wholeAtLeast('oauth2AccessTokenTtlMs', options.oauth2AccessTokenTtlMs, 1);
   wholeAtLeast('oauth2RefreshTokenTtlMs', options.oauth2RefreshTokenTtlMs, 1);
   if (options.refreshTokenRotation !== 'rotate' && options.refreshTokenRotation !== 'reuse') throw new InvalidMockOptionsError(`mock-concur option refreshTokenRotation must be 'rotate' or 'reuse', got ${String(options.refreshTokenRotation)}`);

@@ -11,6 +11,9 @@ import { composeEnvironment, detectCompose, serviceContainer } from './compose-e
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE = `mock-concur:compose-test-${randomBytes(4).toString('hex')}`;
 const PROJECT = `mockconcur${randomBytes(4).toString('hex')}`;
+/** The compose demo's mock guards its control API with a token: the test sets its own. */
+const CONTROL_TOKEN = randomBytes(18).toString('base64url');
+const CONTROL = { 'x-mock-control-token': CONTROL_TOKEN };
 const PROGRAMS = ['dist/image/mock-concur.js', 'dist/image/partner-app.js', 'dist/image/concur-auto-connect.js', 'dist/image/demo-members.csv'];
 
 interface Health {
@@ -68,7 +71,7 @@ export function demoComposeSuite(): void {
     const started = performance.now();
     environment = await composeEnvironment(flavour, ROOT, 'docker-compose.yml')
       .withProjectName(PROJECT)
-      .withEnvironment({ MOCK_CONCUR_IMAGE: IMAGE, MOCK_CONCUR_PORT: String(mockPort), PARTNER_APP_PORT: String(partnerPort), LOG_LEVEL: 'warn' })
+      .withEnvironment({ MOCK_CONCUR_IMAGE: IMAGE, MOCK_CONCUR_PORT: String(mockPort), PARTNER_APP_PORT: String(partnerPort), LOG_LEVEL: 'warn', MOCK_CONTROL_TOKEN: CONTROL_TOKEN })
       .withWaitStrategy(serviceContainer(flavour, PROJECT, 'mock'), Wait.forHealthCheck())
       .withWaitStrategy(serviceContainer(flavour, PROJECT, 'partner-app'), Wait.forHealthCheck())
       .withStartupTimeout(120_000)
@@ -96,18 +99,18 @@ export function demoComposeSuite(): void {
     );
     expect(settled.connectionRequests.Connected).toBeGreaterThan(0);
     // Every outcome came from the worker's PUTs: the journal shows them.
-    const journal = (await (await fetch(`${mockUrl}/_mock/journal`)).json()) as { method: string; url: string; status: number }[];
+    const journal = (await (await fetch(`${mockUrl}/_mock/journal`, { headers: CONTROL })).json()) as { method: string; url: string; status: number }[];
     expect(journal.filter((entry) => entry.method === 'PUT' && entry.status < 300).length).toBeGreaterThanOrEqual(settled.connectionRequests.Connected);
   }, 120_000);
 
   it('keeps the mock state on its named volume across a restart of the mock', async () => {
     const user = { loginId: `kept-${PROJECT}@example.com`, password: 'pw', firstName: 'Kept', lastName: 'Across' };
-    expect((await fetch(`${mockUrl}/_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) })).status).toBe(201);
+    expect((await fetch(`${mockUrl}/_mock/users`, { method: 'POST', headers: { 'content-type': 'application/json', ...CONTROL }, body: JSON.stringify(user) })).status).toBe(201);
     const before = await health(mockUrl);
     await environment!.getContainer(serviceContainer(flavour!, PROJECT, 'mock')).restart();
     const after = await eventually(() => health(mockUrl), () => true, 30_000);
     expect(after.connectionRequests.Connected).toBe(before.connectionRequests.Connected);
-    const users = (await (await fetch(`${mockUrl}/_mock/users`)).json()) as { loginId: string }[];
+    const users = (await (await fetch(`${mockUrl}/_mock/users`, { headers: CONTROL })).json()) as { loginId: string }[];
     expect(users.map((u) => u.loginId)).toContain(user.loginId);
   }, 60_000);
 }

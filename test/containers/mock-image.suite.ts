@@ -27,7 +27,7 @@ export function mockImageSuite(): void {
   });
 
   it('passes the full contract verification, with nothing skipped', async () => {
-    const report = await verifyProvider({ baseUrl: mock.url });
+    const report = await verifyProvider({ baseUrl: mock.url, mockControlToken: mock.controlToken });
     const problems = report.results.filter((r) => r.outcome !== 'passed').map((r) => `${r.key}: ${r.outcome} ${r.reason ?? ''} ${JSON.stringify(r.mismatches).slice(0, 300)}`);
     expect(problems).toEqual([]);
     expect(report.target).toBe('mock');

@@ -44,6 +44,19 @@ describe('the mock-concur CLI', () => {
     expect(code).toBe(0);
   });
 
+  it('bound to every interface, makes up a control token, prints it, and the control API needs it', async () => {
+    child = startCli(['--host', '0.0.0.0', '--port', '0', '--log-level', 'silent']);
+    const out = await waitForOutput(child, /Control token\s+\S+/);
+    const token = /Control token\s+(\S+)/.exec(out)![1]!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    const port = /listening on http:\/\/[^:]+:(\d+)/.exec(out)![1]!;
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/_mock/health`)).status).toBe(200);
+    expect((await fetch(`${url}/_mock/reset`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${url}/_mock/reset`, { method: 'POST', headers: { 'x-mock-control-token': token } })).status).toBe(200);
+    expect(out).toContain(`/_mock/console?token=${encodeURIComponent(token)}`);
+  });
+
   it('refuses an unknown flag or a bad value with exit code 2 and the usage', async () => {
     for (const args of [['--nope'], ['--port', 'abc'], ['--clock', 'sideways']]) {
       const proc = startCli(args);

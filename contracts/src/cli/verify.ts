@@ -28,6 +28,7 @@ ${credentialFlags}
   ${'--admin-token TOKEN'.padEnd(32)}env CONCUR_ADMIN_TOKEN (instead of the admin login and password;
   ${''.padEnd(32)}interactions that need its refresh token are then skipped)
 
+  (env MOCK_CONTROL_TOKEN)         the mock's control token, when it has one (a container's)
   --only TEXT                     only interactions whose family/id contains TEXT (repeatable)
   --fail-on-skip                  exit 1 when anything is skipped (CI against the mock)
   --verbose                       list passed interactions too

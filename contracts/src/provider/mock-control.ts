@@ -9,7 +9,13 @@ export class MockControl {
     private readonly baseUrl: string,
     private readonly fetchImpl: Fetch,
     private readonly timeoutMs: number,
+    /** Sent as X-Mock-Control-Token when the mock guards its control API with one. */
+    private readonly controlToken?: string,
   ) {}
+
+  private get tokenHeader(): Record<string, string> {
+    return this.controlToken === undefined ? {} : { 'x-mock-control-token': this.controlToken };
+  }
 
   /** Whether the target is the mock: only it answers `/_mock/health` with `status: ok`. */
   static async detect(baseUrl: string, fetchImpl: Fetch, timeoutMs: number): Promise<boolean> {
@@ -42,13 +48,13 @@ export class MockControl {
   }
 
   async users(): Promise<{ id: string; loginId: string }[]> {
-    const res = await send(this.fetchImpl, `${this.baseUrl}/_mock/users`, { headers: { accept: 'application/json' } }, this.timeoutMs);
+    const res = await send(this.fetchImpl, `${this.baseUrl}/_mock/users`, { headers: { accept: 'application/json', ...this.tokenHeader } }, this.timeoutMs);
     if (res.status !== 200) throw new HttpFailure(`GET /_mock/users answered ${res.status}`);
     return JSON.parse(res.text) as { id: string; loginId: string }[];
   }
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    const res = await send(this.fetchImpl, `${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) }, this.timeoutMs);
+    const res = await send(this.fetchImpl, `${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...this.tokenHeader }, body: JSON.stringify(body) }, this.timeoutMs);
     if (res.status < 200 || res.status >= 300) throw new HttpFailure(`POST ${path} answered ${res.status}: ${res.text.slice(0, 200)}`);
     return JSON.parse(res.text);
   }

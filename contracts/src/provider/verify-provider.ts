@@ -29,6 +29,8 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** Called as each interaction finishes (the CLI prints progress with it). */
   onResult?: (result: InteractionResult) => void;
+  /** The mock's control token, when it guards its control API with one (a container does). Default: env MOCK_CONTROL_TOKEN. */
+  mockControlToken?: string;
 }
 
 export type Outcome = 'passed' | 'failed' | 'skipped' | 'error';
@@ -68,7 +70,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<Verificati
   const timeoutMs = options.timeoutMs ?? 10_000;
   const fixtures = options.fixtures ?? loadFixtures();
   const isMock = await MockControl.detect(baseUrl, fetchImpl, timeoutMs);
-  const control = isMock ? new MockControl(baseUrl, fetchImpl, timeoutMs) : undefined;
+  const control = isMock ? new MockControl(baseUrl, fetchImpl, timeoutMs, options.mockControlToken ?? (process.env['MOCK_CONTROL_TOKEN'] || undefined)) : undefined;
   const partner = control ? new MockPartnerContext(control) : undefined;
   const credentials = options.credentials ?? {};
   const examples = exampleValues(fixtures.variables);

@@ -98,6 +98,8 @@ export interface MockAccessToken {
 export interface MockControlClientOptions {
   /** Per call; default 10 s (seeding a million requests takes a few). */
   timeoutMs?: number;
+  /** The mock's control token (`--control-token`, or the one it printed), sent as `X-Mock-Control-Token`. */
+  controlToken?: string;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -121,6 +123,7 @@ export class MockControlError extends Error {
 export class MockControlClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #timeoutMs: number;
+  readonly #token: Record<string, string>;
 
   constructor(
     /** The mock's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -130,6 +133,7 @@ export class MockControlClient {
     this.url = url.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#token = options.controlToken === undefined ? {} : { 'x-mock-control-token': options.controlToken };
   }
 
   health(): Promise<MockHealth> {
@@ -223,7 +227,7 @@ export class MockControlClient {
   async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const response = await this.#fetch(this.url + path, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: body === undefined ? { accept: 'application/json', ...this.#token } : { accept: 'application/json', 'content-type': 'application/json', ...this.#token },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(this.#timeoutMs),
     });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { MockControlClient } from './control-client.js';
@@ -26,6 +27,12 @@ export interface MockConcurContainerOptions {
 
 export interface StartedMockConcurContainer extends MockConcurHandle {
   readonly container: StartedTestContainer;
+  /**
+   * The container listens on all its interfaces, so its control API needs a token: made up
+   * per start (or `env.MOCK_CONTROL_TOKEN`), already set in `control`; send it as
+   * `X-Mock-Control-Token` when calling `/_mock/…` yourself.
+   */
+  readonly controlToken: string;
 }
 
 const MOCK_PORT = 8080;
@@ -54,14 +61,15 @@ export async function buildMockConcurImage(options: { context?: string; nodeImag
 
 export async function startMockConcurContainer(options: MockConcurContainerOptions = {}): Promise<StartedMockConcurContainer> {
   const image = options.image ? new GenericContainer(options.image) : await buildMockConcurImage({ context: options.context, nodeImage: options.nodeImage });
+  const controlToken = options.env?.['MOCK_CONTROL_TOKEN'] || randomBytes(18).toString('base64url');
   const container = await image
     .withExposedPorts(MOCK_PORT)
-    .withEnvironment({ LOG_LEVEL: 'warn', STATE_DIR: '', ...options.env })
+    .withEnvironment({ LOG_LEVEL: 'warn', STATE_DIR: '', MOCK_CONTROL_TOKEN: controlToken, ...options.env })
     .withCommand(['node', 'dist/mock-concur.js', ...(options.args ?? [])])
     .withWaitStrategy(Wait.forHttp('/_mock/health', MOCK_PORT).forStatusCode(200))
     .start();
   const url = `http://${container.getHost()}:${container.getMappedPort(MOCK_PORT)}`;
   let stopped: Promise<void> | undefined;
   const close = () => (stopped ??= container.stop().then(() => undefined));
-  return { url, control: new MockControlClient(url), container, close, [Symbol.asyncDispose]: close };
+  return { url, control: new MockControlClient(url, { controlToken }), controlToken, container, close, [Symbol.asyncDispose]: close };
 }

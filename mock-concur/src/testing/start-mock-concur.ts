@@ -58,7 +58,7 @@ export async function startMockConcur(options: StartMockConcurOptions = {}): Pro
     })());
   return {
     url,
-    control: new MockControlClient(url),
+    control: new MockControlClient(url, rest.controlToken === undefined ? {} : { controlToken: rest.controlToken }),
     clock: app.mock.clock,
     state: app.mock,
     app,

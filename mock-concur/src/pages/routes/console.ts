@@ -6,7 +6,11 @@ const MAX_STEP_SECONDS = 366 * 24 * 3600;
 
 /** The console page and its one form action (moving the clock), CSRF-protected. */
 export async function consoleRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/_mock/console', async (_request, reply) => sendPage(reply, 200, consolePage({ csrf: reply.generateCsrf(), nonce: reply.cspNonce })));
+  // With a control token the guard has already checked the one this page was opened with.
+  app.get('/_mock/console', async (request, reply) => {
+    const token = app.mock.options.controlToken === undefined ? undefined : String((request.query as Record<string, unknown>)['token'] ?? request.headers['x-mock-control-token'] ?? '');
+    return sendPage(reply, 200, consolePage({ csrf: reply.generateCsrf(), nonce: reply.cspNonce, ...(token ? { controlToken: token } : {}) }));
+  });
 
   app.post('/_mock/console/clock', { preHandler: app.csrfProtection, bodyLimit: 4096 }, async (request, reply) => {
     const raw = (request.body as Record<string, unknown> | undefined)?.['seconds'];

@@ -13,7 +13,8 @@ const STEPS = [
  * nothing it shows is ever parsed as HTML. The clock buttons are CSRF-protected forms that
  * work without the script too.
  */
-export function consolePage(options: { csrf: string; nonce: string }) {
+/** `controlToken`: the mock's control token (the page was opened with it), sent with every call the page makes. */
+export function consolePage(options: { csrf: string; nonce: string; controlToken?: string }) {
   const section = (id: string, title: string, columns: string[]) => html`<section class="card" aria-labelledby="${id}-h">
   <h2 id="${id}-h">${title} <span class="muted" data-count="${id}"></span></h2>
   <div class="table-wrap"><table><thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody data-rows="${id}"><tr><td colspan="${columns.length}" class="muted">Loading…</td></tr></tbody></table></div>
@@ -39,13 +40,15 @@ ${section('journal', 'Journal (latest first)', ['#', 'At', 'Method', 'URL', 'Sta
 ${section('faults', 'Fault rules', ['ID', 'Method', 'Path', 'Effect', 'Remaining', 'Hits'])}
 ${section('apps', 'Apps', ['Name', 'Consumer key', 'Scopes', 'Redirect URIs'])}
 ${section('users', 'Users', ['Login ID', 'Name', 'Loyalty number', 'Roles'])}
-<script nonce="${options.nonce}">${CONSOLE_SCRIPT}</script>`,
+<script nonce="${options.nonce}" data-control-token="${options.controlToken ?? ''}">${CONSOLE_SCRIPT}</script>`,
   );
 }
 
 const CONSOLE_SCRIPT = new Html(`
 (() => {
-  const get = (path) => fetch(path, { headers: { accept: 'application/json' } }).then((r) => r.json());
+  const token = document.currentScript.dataset.controlToken;
+  const headers = token ? { accept: 'application/json', 'x-mock-control-token': token } : { accept: 'application/json' };
+  const get = (path) => fetch(path, { headers }).then((r) => r.json());
   const fill = (name, rows) => {
     const body = document.querySelector('[data-rows="' + name + '"]');
     const count = document.querySelector('[data-count="' + name + '"]');
@@ -81,7 +84,7 @@ const CONSOLE_SCRIPT = new Html(`
   for (const form of document.querySelectorAll('form[data-live]')) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), headers: { accept: 'application/json' } });
+      await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), headers });
       refresh();
     });
   }
