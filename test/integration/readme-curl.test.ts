@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockConcur, type StartedMockConcur } from 'mock-concur';
@@ -17,12 +19,28 @@ describe("the README's curl sessions, run with bash against a mock", () => {
   });
   afterAll(() => mock.close());
 
-  it('finds the OAuth 2.0 supplier-flow session', () => {
-    expect(shellSnippets.length).toBeGreaterThanOrEqual(1);
+  it('finds the legacy session and the OAuth 2.0 supplier-flow session', () => {
+    expect(shellSnippets).toHaveLength(2);
+  });
+
+  it('runs the legacy session as written (in a scratch folder: it writes page.json)', async () => {
+    const script = shellSnippets[0]!.replace(/^B=http:\/\/127\.0\.0\.1:8080$/m, `B=${mock.url}`);
+    const cwd = mkdtempSync(join(tmpdir(), 'readme-curl-'));
+    try {
+      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd, timeout: 60_000 });
+      expect(stdout).toMatch(/^<Access_Token><Instance_Url>/);
+      expect(stdout).toContain('HTTP/1.1 204');
+      expect(stdout).toContain('<status>Connected</status>');
+      expect(stdout).toContain('<Message>Request token has expired</Message>');
+      expect(stdout).toMatch(/"Retry":1\b/);
+      expect(stdout).toMatch(/revoked \d+ token\(s\) of traveler@demo\.example/);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('runs the OAuth 2.0 supplier flow as written: every step answers as its comment says', async () => {
-    const script = shellSnippets[0]!.replace(/^B=http:\/\/127\.0\.0\.1:8080$/m, `B=${mock.url}`);
+    const script = shellSnippets[1]!.replace(/^B=http:\/\/127\.0\.0\.1:8080$/m, `B=${mock.url}`);
     expect(script).toContain(`B=${mock.url}`);
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { timeout: 60_000 });
     expect(stdout.trim().split('\n')).toEqual([
