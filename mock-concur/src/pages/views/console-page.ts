@@ -40,7 +40,7 @@ ${section('journal', 'Journal (latest first)', ['#', 'At', 'Method', 'URL', 'Sta
 ${section('faults', 'Fault rules', ['ID', 'Method', 'Path', 'Effect', 'Remaining', 'Hits'])}
 ${section('apps', 'Apps', ['Name', 'Consumer key', 'Scopes', 'Redirect URIs'])}
 ${section('users', 'Users', ['Login ID', 'Name', 'Loyalty number', 'Roles'])}
-<script nonce="${options.nonce}" data-control-token="${options.controlToken ?? ''}">${CONSOLE_SCRIPT}</script>`,
+<script nonce="${options.nonce}"${options.controlToken ? html` data-control-token="${options.controlToken}"` : ''}>${CONSOLE_SCRIPT}</script>`,
   );
 }
 
