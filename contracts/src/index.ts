@@ -13,7 +13,7 @@ export { formatReport, formatResult } from './provider/format-report.js';
 export { verifyProvider, type InteractionResult, type Outcome, type VerificationReport, type VerifyOptions } from './provider/verify-provider.js';
 
 // Consumer side: the same fixtures as nock interceptors (nock is a dev dependency: tests only).
-export { contractExamples, explainUnmatched, interceptInteraction, interceptInteractions, type ContractInterceptor, type InterceptOptions } from './consumer/nock.js';
+export { contractExamples, explainUnmatched, interceptInteraction, interceptInteractions, InteractionsNotUsedError, throughInteractions, type ContractInterceptor, type InterceptOptions } from './consumer/nock.js';
 export { ConsumerUsage, consumerUsage, formatUnused, readRecordedUsage, unusedInteractions } from './consumer/usage-registry.js';
 
 export { exportPact } from './pact/export-pact.js';

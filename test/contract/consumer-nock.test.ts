@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction, loadFixtures } from 'concur-contracts';
+import { contractExamples, explainUnmatched, InteractionsNotUsedError, interceptInteraction, loadFixtures, throughInteractions } from 'concur-contracts';
 import { checkConsumerUsage, ENFORCE_CONSUMER_USAGE, isFilteredRun } from '../../contracts/src/consumer/usage-gate.js';
 import { ConsumerUsage, formatUnused, readRecordedUsage, unusedInteractions } from '../../contracts/src/consumer/usage-registry.js';
 
@@ -87,6 +87,21 @@ describe('fixtures as nock interceptors', () => {
 
   it('refuses a key no fixture has', () => {
     expect(() => interceptInteraction('oauth-token-exchange/no-such-thing')).toThrow(/no contract interaction 'oauth-token-exchange\/no-such-thing'/);
+  });
+});
+
+describe('throughInteractions: the consumer-test helper', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
+
+  it('answers what the call answered when the interaction was used, and fails naming it when it was not', async () => {
+    const ex = contractExamples();
+    const base = 'https://concur.test';
+    const refresh = `${base}/net2/oauth2/getaccesstoken.ashx?${new URLSearchParams({ refresh_token: '0_NoSuchRefreshToken0000000000000', client_id: ex['consumerKey']!, client_secret: ex['consumerSecret']! })}`;
+    const status = await throughInteractions('oauth-refresh/refuses-unknown-refresh-token', async () => (await fetch(refresh, { headers: { accept: 'application/json' } })).status, { baseUrl: base, usage: new ConsumerUsage() });
+    expect(status).toBe(400);
+    await expect(throughInteractions('oauth-refresh/refuses-unknown-refresh-token', async () => 'never called Concur', { baseUrl: base, usage: new ConsumerUsage() })).rejects.toThrow(InteractionsNotUsedError);
   });
 });
 

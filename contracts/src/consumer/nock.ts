@@ -78,6 +78,27 @@ export function interceptInteractions(keys: readonly string[], options: Intercep
   return keys.map((key) => interceptInteraction(key, options));
 }
 
+/** A consumer test's call did not reach every interaction it was run through. */
+export class InteractionsNotUsedError extends Error {
+  override name = 'InteractionsNotUsedError';
+}
+
+/**
+ * Runs `call` (your client's code) with the interactions' interceptors in place, then insists
+ * every one of them answered: a client that sent something else (or nothing) fails with each
+ * near miss explained. Works in any test runner; answers what `call` answered.
+ */
+export async function throughInteractions<T>(keys: string | readonly string[], call: () => Promise<T>, options: InterceptOptions = {}): Promise<T> {
+  const interceptors = interceptInteractions(typeof keys === 'string' ? [keys] : keys, options);
+  try {
+    return await call();
+  } finally {
+    const missed = interceptors.filter((i) => !i.isDone());
+    // eslint-disable-next-line no-unsafe-finally -- on purpose: an unanswered contract is the failure to report
+    if (missed.length > 0) throw new InteractionsNotUsedError(`not answered: ${missed.map((i) => i.key).join(', ')}\n${explainUnmatched(interceptors)}`);
+  }
+}
+
 /** Why no interceptor took a request: each near miss with its mismatches, for a test's failure message. */
 export function explainUnmatched(interceptors: readonly ContractInterceptor[]): string {
   const lines: string[] = [];

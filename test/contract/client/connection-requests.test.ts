@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction, type ContractInterceptor } from 'concur-contracts';
+import { contractExamples, throughInteractions } from 'concur-contracts';
 import { ConcurHttpError, createConcurClient, ForbiddenError, NotFoundError, UnauthorizedError, type ApiVersion, type WireFormat } from 'concur-partner-client';
 
 const CONCUR = 'https://www.concursolutions.com';
@@ -9,14 +9,8 @@ const id = ex['connectionRequestId']!;
 const requests = (format: WireFormat, apiVersion: ApiVersion, token = ex['adminToken']!) =>
   createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret: ex['consumerSecret']!, format, apiVersion, retry: false }).connectionRequests(token);
 
-async function through<T>(keys: string | string[], call: () => Promise<T>): Promise<T> {
-  const interceptors: ContractInterceptor[] = [keys].flat().map((key) => interceptInteraction(key, { baseUrl: CONCUR }));
-  try {
-    return await call();
-  } finally {
-    for (const i of interceptors) expect(i.isDone(), `${i.key}\n${explainUnmatched(interceptors)}`).toBe(true);
-  }
-}
+/** The fixtures' interceptors around `call`: every one must have answered. */
+const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });
 
 describe('Connection Requests through the contract fixtures', () => {
   beforeAll(() => nock.disableNetConnect());

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction } from 'concur-contracts';
+import { contractExamples, throughInteractions } from 'concur-contracts';
 import { ConcurHttpError, createConcurClient, ForbiddenError, RequestTokenExpiredError, UnauthorizedError, type WireFormat } from 'concur-partner-client';
 
 const CONCUR = 'https://www.concursolutions.com';
@@ -8,15 +8,8 @@ const ex = contractExamples();
 const client = (format: WireFormat, consumerSecret = ex['consumerSecret']!) =>
   createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret, format, retry: false });
 
-/** Runs `call` against the fixture's interceptor and insists the fixture answered it. */
-async function through<T>(key: string, call: () => Promise<T>): Promise<T> {
-  const interceptor = interceptInteraction(key, { baseUrl: CONCUR });
-  try {
-    return await call();
-  } finally {
-    expect(interceptor.isDone(), explainUnmatched([interceptor])).toBe(true);
-  }
-}
+/** The fixtures' interceptors around `call`: every one must have answered. */
+const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });
 
 const documentedToken = {
   token: ex['travelerToken'],

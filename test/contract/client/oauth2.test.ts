@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { contractExamples, explainUnmatched, interceptInteraction } from 'concur-contracts';
+import { contractExamples, throughInteractions } from 'concur-contracts';
 import { ConcurHttpError, createConcurClient, IdTokenError, UnauthorizedError, type AccessToken } from 'concur-partner-client';
 
 // The client's OAuth 2.0 calls through the v0 contract fixtures (contracts/interactions/oauth2-*.json):
@@ -11,14 +11,8 @@ const ex = contractExamples();
 const NOW = Date.UTC(2026, 11, 1, 9, 0, 0);
 const client = (consumerKey = ex['consumerKey']!, consumerSecret = ex['consumerSecret']!) => createConcurClient({ baseUrl: CONCUR, consumerKey, consumerSecret, retry: false, now: () => NOW });
 
-async function through<T>(key: string, call: () => Promise<T>): Promise<T> {
-  const interceptor = interceptInteraction(key, { baseUrl: CONCUR });
-  try {
-    return await call();
-  } finally {
-    expect(interceptor.isDone(), explainUnmatched([interceptor])).toBe(true);
-  }
-}
+/** The fixtures' interceptors around `call`: every one must have answered. */
+const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });
 const refusal = async (key: string, call: () => Promise<unknown>) => (await through(key, () => call().then(() => null, (e: unknown) => e))) as ConcurHttpError;
 
 const userToken = (token: AccessToken) => {
