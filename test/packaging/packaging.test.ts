@@ -78,7 +78,8 @@ function installedPackages(dir: string): string[] {
 /** Starts `command` and resolves with the URL it prints once listening (and the ms it took). */
 async function startServer(command: string, args: string[], cwd: string): Promise<{ child: ChildProcess; url: string; readyMs: number }> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: { ...process.env, PORT: '', HOST: '', STATE_DIR: '', npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: `npx` starts the mock as a child of npm, and stop() must end both.
+  const child = spawn(command, args, { cwd, detached: true, env: { ...process.env, PORT: '', HOST: '', STATE_DIR: '', npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} printed no URL in 60 s:\n${output}`)), 60_000);
@@ -105,10 +106,11 @@ async function startServer(command: string, args: string[], cwd: string): Promis
   return { child, url, readyMs: performance.now() - started };
 }
 
+/** Ends the whole process group (npm and the mock it started), and waits for the leader. */
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  process.kill(-child.pid, 'SIGTERM');
   await exited;
 }
 
