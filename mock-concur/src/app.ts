@@ -66,6 +66,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   app.decorateRequest('wireFormat', 'xml');
   app.decorateRequest('journalNote', undefined);
   app.decorateRequest('fault', undefined);
+  app.decorateRequest('controlCall', undefined);
 
   await app.register(formbody, { bodyLimit: options.bodyLimit });
   app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => {

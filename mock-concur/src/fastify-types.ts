@@ -13,6 +13,8 @@ declare module 'fastify' {
     wireFormat: WireFormat;
     /** A line for the journal about what this request did (never a secret). */
     journalNote: string | undefined;
+    /** Whether this is a control-API call (`isControl`, worked out once). */
+    controlCall: boolean | undefined;
     /** The fault rule that fired for this request, if any. */
     fault: FaultRule | undefined;
     /** The authenticated caller of a Connection Requests route. */

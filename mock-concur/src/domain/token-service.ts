@@ -244,7 +244,8 @@ export class TokenService {
     for (const d of this.grants.get(grantKey(appKey, loginId)) ?? []) {
       const record = this.accessTokens.get(d);
       if (!record || record.revokedAt !== null) continue;
-      this.revokeRecord(d, record, now);
+      // Every token of the user goes in this loop: no sibling scan per token.
+      this.revokeRecord(d, record, now, false);
       count++;
     }
     for (const d of this.refreshGrants.get(grantKey(appKey, loginId)) ?? []) {
@@ -300,7 +301,7 @@ export class TokenService {
    * refresh token minted (RFC 7009 §2.1): a refresh that raced the revocation leaves no live
    * sibling behind.
    */
-  private revokeRecord(tokenDigest: string, record: AccessTokenRecord, now: number): void {
+  private revokeRecord(tokenDigest: string, record: AccessTokenRecord, now: number, withSiblings = true): void {
     record.revokedAt = now;
     this.recorder.accessToken(tokenDigest, record);
     if (record.refreshDigest === '') return;
@@ -309,6 +310,7 @@ export class TokenService {
       refresh.revokedAt = now;
       this.recorder.refreshToken(record.refreshDigest, refresh);
     }
+    if (!withSiblings) return;
     for (const d of this.grants.get(grantKey(record.appKey, record.loginId)) ?? []) {
       const sibling = this.accessTokens.get(d);
       if (!sibling || sibling.revokedAt !== null || sibling.refreshDigest !== record.refreshDigest) continue;

@@ -3,7 +3,10 @@ import type { FastifyRequest } from 'fastify';
 // `//_mock/…` too: doubled slashes route like single ones.
 const CONTROL_PATH = /^\/+_mock(\/|\?|$)/i;
 
-/** The control API (`/_mock/…`): never faulted, never journalled, always JSON. */
+/**
+ * The control API (`/_mock/…`): never faulted, never journalled, always JSON. Several hooks
+ * ask on every request; the answer is worked out once and kept on the request.
+ */
 export function isControl(request: FastifyRequest): boolean {
-  return CONTROL_PATH.test(request.url);
+  return (request.controlCall ??= CONTROL_PATH.test(request.url));
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../wire/errors.js';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from './views.js';
 
 /** `/_mock/health` and the clock: read it, move it forward. */
 export async function healthAndClockRoutes(app: FastifyInstance): Promise<void> {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../wire/errors.js';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { iso } from './views.js';
 
 /** Request and access tokens minted for provider states, and every access token (masked). */
 export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {

@@ -2,7 +2,8 @@ import type { ConnectionRequestRecord, ConnectionRequestView } from '../../domai
 import type { ConcurUser, PartnerApp } from '../../domain/directory.js';
 import { concurDateTime } from '../../wire/dates.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Every time the control API shows, as ISO 8601. */
+export const iso = (ms: number) => new Date(ms).toISOString();
 
 /** How the control API shows the domain's records: no secrets, plain JSON. */
 export function publicUser(u: ConcurUser) {
