@@ -1,4 +1,5 @@
 import { UnauthorizedError, type AccessToken, type ConcurClient } from 'concur-partner-client';
+import { withRenewalOnce } from './renew-once.js';
 import type { TokenSession } from './app-session.js';
 
 /** How the worker signs in as the company's Web Services Administrator. */
@@ -38,12 +39,7 @@ export class AdminSession implements TokenSession {
   /** Runs `call` with the admin token; when the token is refused as invalid, renews it once and tries again. */
   async withToken<T>(call: (token: string | AccessToken) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const token = await this.token(signal);
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
-      return call(await this.renew(token, signal, error));
-    }
+    return withRenewalOnce(token, call, (refusal) => this.renew(token, signal, refusal));
   }
 
   private renew(stale: string | AccessToken | null, signal: AbortSignal | undefined, cause?: UnauthorizedError): Promise<string | AccessToken> {

@@ -1,4 +1,5 @@
-import { UnauthorizedError, type AccessToken, type ConcurClient } from 'concur-partner-client';
+import type { AccessToken, ConcurClient } from 'concur-partner-client';
+import { withRenewalOnce } from './renew-once.js';
 import type { RenewalAction } from './admin-session.js';
 
 /** What the cycle needs to poll and PUT: a token, renewed once when Concur refuses it. */
@@ -39,12 +40,7 @@ export class AppSession implements TokenSession {
 
   async withToken<T>(call: (token: string | AccessToken) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const token = await this.token(signal);
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof UnauthorizedError)) throw error;
-      return call(await this.renew(token, signal, true));
-    }
+    return withRenewalOnce<string | AccessToken, T>(token, call, () => this.renew(token, signal, true));
   }
 
   private renew(stale: AccessToken | null, signal: AbortSignal | undefined, refused = false): Promise<AccessToken> {

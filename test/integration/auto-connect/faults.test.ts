@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedMockConcur } from 'mock-concur';
 import { createAutoConnectWorker, type MatchResult, type WorkerEvent } from 'concur-auto-connect';
-import { acceptedPuts, ADMIN, clientFor, finishedEvents, journal, mockWith, requestState, tokens } from './support.js';
+import { ADMIN, clientFor, expectEachRequestSettledOnce, finishedEvents, mockWith, tokens } from './support.js';
 
 interface FaultInput {
   method?: string;
@@ -32,26 +32,7 @@ const ANSWERS: MatchResult[] = [
  * connection that did not succeed is left active; no log line holds a token.
  */
 async function expectInvariants(mock: StartedMockConcur, events: WorkerEvent[], logLines: string[], expectedRequests: number, revokeFailed: number) {
-  const finished = finishedEvents(events);
-  const ids = finished.map((e) => e.id);
-  expect(new Set(ids).size).toBe(ids.length);
-  expect(ids).toHaveLength(expectedRequests);
-
-  const puts = acceptedPuts(await journal(mock));
-  const login = new Map<string, string>();
-  for (const e of finished) {
-    const state = await requestState(mock, e.id);
-    login.set(e.id, state.loginId);
-    if (e.put === 'ok') {
-      expect(puts.get(e.id), `accepted PUTs of ${e.id}`).toBe(1);
-      expect(state.lastCode).toBe(e.statusCode);
-    } else {
-      expect(puts.get(e.id) ?? 0).toBe(0);
-      // Still handed out (Processing) or back in the queue: Concur will offer it again.
-      expect(['Pending', 'Processing']).toContain(state.status);
-    }
-  }
-  const connectedLogins = new Set(finished.filter((e) => e.statusCode === 'CRSUC').map((e) => login.get(e.id)));
+  const connectedLogins = await expectEachRequestSettledOnce(mock, events, expectedRequests);
   const leaked = (await tokens(mock)).filter((t) => t.origin === 'request-token' && t.state === 'active' && !connectedLogins.has(t.loginId));
   // A revocation Concur kept refusing through every retry and the end-of-cycle retry is
   // reported, never hidden: the leaks are exactly the revocations the summary says failed.

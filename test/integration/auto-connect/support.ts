@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DEMO, startMockConcur, type JournalEntry, type MockAccessToken, type MockConnectionRequest, type StartedMockConcur, type MockConcurInput } from 'mock-concur';
 import { createConcurClient, type ConcurClientInput } from 'concur-partner-client';
@@ -42,4 +43,32 @@ export function acceptedPuts(entries: JournalEntry[]): Map<string, number> {
 
 export function finishedEvents(events: WorkerEvent[]) {
   return events.filter((e): e is Extract<WorkerEvent, { type: 'request-finished' }> => e.type === 'request-finished');
+}
+
+/**
+ * The worker's outcome invariants both flows' fault tests hold: every request it saw has
+ * exactly one outcome; each accepted PUT is the only one for its request; a request whose PUT
+ * did not land is still awaiting one. Answers the login ids of the connected requests.
+ */
+export async function expectEachRequestSettledOnce(mock: StartedMockConcur, events: WorkerEvent[], expectedRequests: number): Promise<Set<string | undefined>> {
+  const finished = finishedEvents(events);
+  const ids = finished.map((e) => e.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids).toHaveLength(expectedRequests);
+
+  const puts = acceptedPuts(await journal(mock));
+  const login = new Map<string, string>();
+  for (const e of finished) {
+    const state = await requestState(mock, e.id);
+    login.set(e.id, state.loginId);
+    if (e.put === 'ok') {
+      expect(puts.get(e.id), `accepted PUTs of ${e.id}`).toBe(1);
+      expect(state.lastCode).toBe(e.statusCode);
+    } else {
+      expect(puts.get(e.id) ?? 0).toBe(0);
+      // Still handed out (Processing) or back in the queue: Concur will offer it again.
+      expect(['Pending', 'Processing']).toContain(state.status);
+    }
+  }
+  return new Set(finished.filter((e) => e.statusCode === 'CRSUC').map((e) => login.get(e.id)));
 }
