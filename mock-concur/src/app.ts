@@ -2,23 +2,24 @@ import formbody from '@fastify/formbody';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import './fastify-types.js';
-import { isControl } from './http/control-path.js';
+import { answerFormat, isControl } from './http/control-path.js';
 import { holdRepliesUntilDurable } from './http/durable-replies.js';
 import { guardControl } from './http/guard-control.js';
 import { injectFaults } from './http/inject-faults.js';
 import { recordRequests } from './http/record-requests.js';
 import { redactUrl } from './http/redact-url.js';
 import { requestBodyRules } from './http/request-body-rules.js';
+import { resolveSandbox, routeInsideSandbox } from './http/sandbox-routing.js';
 import { resolveOptions, type MockConcurInput } from './options.js';
 import { webPages } from './pages/plugin.js';
 import { connectionRequestRoutes } from './routes/connection-requests/index.js';
 import { controlRoutes } from './routes/control/index.js';
 import { oauthLegacyRoutes } from './routes/oauth-legacy/index.js';
 import { oauth2Routes } from './routes/oauth2/index.js';
+import { SandboxRegistry } from './sandbox-registry.js';
 import { MockState } from './state.js';
 import { API_VERSIONS } from './wire/connection-request-codec.js';
 import { ConcurApiError, errors, withAuthFailureStatus } from './wire/errors.js';
-import { responseFormat, type WireFormat } from './wire/negotiate.js';
 import { sendError } from './wire/respond.js';
 import { parseXml, XmlRejected } from './wire/xml.js';
 
@@ -34,6 +35,8 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     // Concur's paths are case-insensitive (GetAccessToken.ashx and getaccesstoken.ashx).
     // A doubled slash (`//api/v3.2/…`, from a base URL with a trailing slash) routes like one.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
+    // `/sandboxes/{id}/…` routes as `/…` against the sandbox's own state (resolveSandbox).
+    rewriteUrl: routeInsideSandbox,
     bodyLimit: options.bodyLimit,
     // Silent means no logger at all: a per-request child logger is measurable on the hot path.
     logger:
@@ -57,12 +60,19 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     frameworkErrors: (error, request, reply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const message = status === 414 ? 'Request URI is too long' : 'Malformed request URL';
-      void sendError(reply, formatFor(request), new ConcurApiError(status, message), reply.server.mock.clock.now(), wrapJsonErrors(request));
+      void sendError(reply, answerFormat(request), new ConcurApiError(status, message), reply.server.mock.clock.now(), wrapJsonErrors(request));
     },
   });
   // Concur's endpoints answer JSON errors as {"Error": {…}} (or flat: --json-errors flat); the control API is the mock's own, flat.
-  const wrapJsonErrors = (request: FastifyRequest) => options.jsonErrors === 'wrapped' && !isControl(request);
-  app.decorate('mock', new MockState(options));
+  const wrapJsonErrors = (request: FastifyRequest) => (request.mock ?? app.mock).options.jsonErrors === 'wrapped' && !isControl(request);
+  const root = new MockState(options);
+  app.decorate('mock', root);
+  app.decorate('sandboxes', new SandboxRegistry(root, { maxSandboxes: options.maxSandboxes, idleTtlMs: options.sandboxIdleTtlMs, wallClock: options.wallClock }));
+  app.addHook('onClose', async () => {
+    await app.sandboxes.closeAll();
+    await root.close();
+  });
+  app.decorateRequest('mock', null as unknown as MockState);
   app.decorateRequest('wireFormat', 'xml');
   app.decorateRequest('journalNote', undefined);
   app.decorateRequest('fault', undefined);
@@ -77,20 +87,18 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     }
   });
 
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.wireFormat = formatFor(request);
-    done();
-  });
+  await app.register(resolveSandbox);
   await app.register(guardControl, { controlToken: options.controlToken, allowedHosts: options.allowedHosts, publicUrl: options.publicUrl });
   await app.register(injectFaults);
-  await app.register(requestBodyRules, { allowChunked: options.allowChunked });
+  await app.register(requestBodyRules);
   // With a state dir, no answer leaves before the changes it could show are on disk.
-  if (app.mock.persistence) await app.register(holdRepliesUntilDurable, { store: app.mock.persistence });
+  if (options.stateDir !== undefined) await app.register(holdRepliesUntilDurable);
   await app.register(recordRequests);
 
   app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
-    const now = app.mock.clock.now();
-    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, withAuthFailureStatus(error, options.authFailureStatus), now, wrapJsonErrors(request));
+    const mock = request.mock ?? app.mock;
+    const now = mock.clock.now();
+    if (error instanceof ConcurApiError) return sendError(reply, request.wireFormat, withAuthFailureStatus(error, mock.options.authFailureStatus), now, wrapJsonErrors(request));
     if ((error as FastifyError).validation) return sendError(reply, request.wireFormat, errors.invalidBody(error.message), now, wrapJsonErrors(request));
     const status = (error as FastifyError).statusCode ?? 500;
     if (status === 413) return sendError(reply, request.wireFormat, errors.bodyTooLarge(options.bodyLimit), now, wrapJsonErrors(request));
@@ -100,7 +108,7 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     return sendError(reply, request.wireFormat, errors.internal(), now, wrapJsonErrors(request));
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.url.split('?')[0]!.slice(0, 200)), app.mock.clock.now(), wrapJsonErrors(request)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, request.wireFormat, errors.notFound(request.originalUrl.split('?')[0]!.slice(0, 200)), request.mock.clock.now(), wrapJsonErrors(request)));
 
   await app.register(oauthLegacyRoutes);
   await app.register(oauth2Routes);
@@ -108,11 +116,6 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   await app.register(controlRoutes);
   await app.register(webPages);
   return app;
-}
-
-/** The control API speaks JSON; Concur's endpoints follow `Accept` (XML without one). */
-function formatFor(request: FastifyRequest): WireFormat {
-  return isControl(request) ? 'json' : responseFormat(request.headers.accept);
 }
 
 /** Fastify's own 4xx messages, minus its error-code prefixes. */

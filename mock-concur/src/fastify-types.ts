@@ -1,3 +1,4 @@
+import type { SandboxRegistry } from './sandbox-registry.js';
 import type { MockState } from './state.js';
 import type { Principal } from './auth/principal.js';
 import type { FaultRule } from './http/faults.js';
@@ -5,10 +6,14 @@ import type { WireFormat } from './wire/negotiate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The mock's state; routes read `mock.world` per request so a reset takes effect at once. */
+    /** The root's state (the default sandbox). Routes read `request.mock`, which may be a sandbox's. */
     mock: MockState;
+    /** The sandboxes under `/sandboxes/{id}`. */
+    sandboxes: SandboxRegistry;
   }
   interface FastifyRequest {
+    /** The state this request reads and changes: the root's, or its sandbox's (set by the first hook). */
+    mock: MockState;
     /** The format every answer to this request is written in (errors included). */
     wireFormat: WireFormat;
     /** A line for the journal about what this request did (never a secret). */

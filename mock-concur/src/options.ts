@@ -82,6 +82,12 @@ export interface MockConcurOptions {
   expiresInFormat: 'number' | 'string';
   /** Where the App Center sends the demo app's user: `?code=` (legacy) or `?id=&requestToken=` (the current redirect). */
   demoAppRedirect: 'code' | 'requestToken';
+  /** How many sandboxes (`POST /_mock/sandboxes`) may exist at once; one more answers 429. */
+  maxSandboxes: number;
+  /** A sandbox unused this long (machine time) is dropped; 0 keeps them until deleted. Durable ones are always kept. */
+  sandboxIdleTtlMs: number;
+  /** The machine's time, for what is measured in real time whatever the mock's clock says (idle sandboxes). */
+  wallClock: () => number;
   /** Fastify log level; `silent` for tests. Secrets are redacted from every log line. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -118,6 +124,9 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
   refreshTokenRotation: 'rotate',
   expiresInFormat: 'number',
   demoAppRedirect: 'code',
+  maxSandboxes: 1000,
+  sandboxIdleTtlMs: HOUR_MS,
+  wallClock: Date.now,
 });
 
 export type MockConcurInput = Partial<Omit<MockConcurOptions, 'queue'>> & { queue?: Partial<MockConcurOptions['queue']> };
@@ -151,6 +160,9 @@ export function resolveOptions(input: MockConcurInput = {}): MockConcurOptions {
   if (options.refreshTokenRotation !== 'rotate' && options.refreshTokenRotation !== 'reuse') throw new InvalidMockOptionsError(`mock-concur option refreshTokenRotation must be 'rotate' or 'reuse', got ${String(options.refreshTokenRotation)}`);
   if (options.expiresInFormat !== 'number' && options.expiresInFormat !== 'string') throw new InvalidMockOptionsError(`mock-concur option expiresInFormat must be 'number' or 'string', got ${String(options.expiresInFormat)}`);
   if (options.demoAppRedirect !== 'code' && options.demoAppRedirect !== 'requestToken') throw new InvalidMockOptionsError(`mock-concur option demoAppRedirect must be 'code' or 'requestToken', got ${String(options.demoAppRedirect)}`);
+  wholeAtLeast('maxSandboxes', options.maxSandboxes, 0);
+  wholeAtLeast('sandboxIdleTtlMs', options.sandboxIdleTtlMs, 0);
+  if (typeof options.wallClock !== 'function') throw new InvalidMockOptionsError('mock-concur option wallClock must be a function answering milliseconds since the epoch');
   if (options.stateDir !== undefined && (typeof options.stateDir !== 'string' || options.stateDir.trim() === '')) throw new InvalidMockOptionsError('mock-concur option stateDir must be a directory path');
   if (options.sessionSecret !== undefined && (typeof options.sessionSecret !== 'string' || options.sessionSecret.length < 32)) throw new InvalidMockOptionsError('mock-concur option sessionSecret must be at least 32 characters');
   if (options.publicUrl !== undefined) {

@@ -8,9 +8,18 @@ import { recordedClock } from './persistence/recorded-clock.js';
 import { StateStore } from './persistence/state-store.js';
 import { JwtSigner } from './wire/jwt-signer.js';
 
+/** What makes a state a sandbox's rather than the root's. */
+export interface SandboxIdentity {
+  /** Random and unguessable; the sandbox's URLs are `/sandboxes/{id}/…`. */
+  id: string;
+  /** The root's signing key: one RSA key per sandbox would cost tens of milliseconds each. */
+  signer: () => Promise<JwtSigner>;
+}
+
 /**
- * The mock's whole state behind one object that routes read on every request, so a reset
- * swaps the world without re-registering anything. The clock survives resets.
+ * The mock's whole state (one sandbox's, or the root's) behind one object that routes read
+ * on every request (`request.mock`), so a reset swaps the world without re-registering
+ * anything. The clock survives resets.
  */
 export class MockState {
   readonly clock: Clock;
@@ -20,8 +29,19 @@ export class MockState {
   readonly persistence: StateStore | null;
   private current: World;
   private signerReady: Promise<JwtSigner> | null = null;
+  private readonly sharedSigner: (() => Promise<JwtSigner>) | null;
+  /** The sandbox's id, or null for the root (the default sandbox). */
+  readonly sandboxId: string | null;
+  /** What every URL the mock writes for this state starts with after the host: '' or `/sandboxes/{id}`. */
+  readonly pathPrefix: string;
 
-  constructor(readonly options: MockConcurOptions) {
+  constructor(
+    readonly options: MockConcurOptions,
+    sandbox: SandboxIdentity | null = null,
+  ) {
+    this.sandboxId = sandbox?.id ?? null;
+    this.pathPrefix = sandbox ? `/sandboxes/${sandbox.id}` : '';
+    this.sharedSigner = sandbox?.signer ?? null;
     const store = options.stateDir === undefined ? null : StateStore.open(options.stateDir, { queueMode: options.queueMode, compactAfterBytes: options.stateCompactAfterBytes });
     this.persistence = store;
     const clock = typeof options.clock === 'string' ? createClock(options.clock, options.clockStartMs) : options.clock;
@@ -42,8 +62,14 @@ export class MockState {
    * It survives resets, like the clock: tokens signed before a reset still verify.
    */
   signer(): Promise<JwtSigner> {
+    if (this.sharedSigner) return this.sharedSigner();
     this.signerReady ??= JwtSigner.open(this.options.stateDir);
     return this.signerReady;
+  }
+
+  /** Saves what is pending and lets go of the state dir (a no-op in memory). */
+  async close(): Promise<void> {
+    await this.persistence?.close();
   }
 
   /** Back to the seeded demo data; fault rules and the journal are cleared too. */

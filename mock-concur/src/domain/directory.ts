@@ -152,6 +152,10 @@ export class Directory {
   userCount(): number {
     return this.users.size;
   }
+
+  appCount(): number {
+    return this.apps.size;
+  }
 }
 
 const DUMMY_DIGEST = digest('\u0000no such secret\u0000');

@@ -266,6 +266,10 @@ export class TokenService {
     return false;
   }
 
+  accessTokenCount(): number {
+    return this.accessTokens.size;
+  }
+
   /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
   listAccessTokens(): AccessTokenRecord[] {
     return [...this.accessTokens.values()].reverse();

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { responseFormat, type WireFormat } from '../wire/negotiate.js';
 
 // `//_mock/…` too: doubled slashes route like single ones.
 const CONTROL_PATH = /^\/+_mock(\/|\?|$)/i;
@@ -9,4 +10,9 @@ const CONTROL_PATH = /^\/+_mock(\/|\?|$)/i;
  */
 export function isControl(request: FastifyRequest): boolean {
   return (request.controlCall ??= CONTROL_PATH.test(request.url));
+}
+
+/** The control API speaks JSON; Concur's endpoints follow `Accept` (XML without one). */
+export function answerFormat(request: FastifyRequest): WireFormat {
+  return isControl(request) ? 'json' : responseFormat(request.headers.accept);
 }

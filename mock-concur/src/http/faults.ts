@@ -55,6 +55,11 @@ export class FaultRules {
     return this.rules.length > 0;
   }
 
+  /** Rules that can still fire. */
+  get size(): number {
+    return this.rules.length;
+  }
+
   add(input: FaultRuleInput): FaultRule {
     const seed = input.seed ?? this.nextId;
     const rule: FaultRule = {

@@ -13,14 +13,15 @@ import { journalRequest } from './record-requests.js';
 export const injectFaults = fp(
   async function injectFaults(app: FastifyInstance) {
     app.addHook('onRequest', (request, reply, done) => {
-      if (!app.mock.faults.active || isControl(request)) return done();
-      const rule = app.mock.faults.match(request.method, request.url.split('?')[0]!);
+      const { faults } = request.mock;
+      if (!faults.active || isControl(request)) return done();
+      const rule = faults.match(request.method, request.url.split('?')[0]!);
       if (!rule) return done();
       request.fault = rule;
       if (rule.malformedBody) malformSuccessfulBodies(reply);
       const act = () => {
         if (rule.reset) {
-          journalRequest(app, request, 0, 'connection reset');
+          journalRequest(request, 0, 'connection reset');
           reply.hijack();
           request.raw.socket?.destroy();
           return;

@@ -49,6 +49,11 @@ export class Journal {
     return out.slice(Math.max(0, out.length - limit)).map(toEntry);
   }
 
+  /** How many entries it holds now (at most its capacity). */
+  get size(): number {
+    return this.records.length;
+  }
+
   clear(): void {
     this.records.length = 0;
   }

@@ -7,7 +7,7 @@ import { redactUrl } from './redact-url.js';
 export const recordRequests = fp(
   async function recordRequests(app: FastifyInstance) {
     app.addHook('onResponse', (request, reply, done) => {
-      if (!isControl(request)) journalRequest(app, request, reply.statusCode, request.journalNote, reply.elapsedTime);
+      if (!isControl(request)) journalRequest(request, reply.statusCode, request.journalNote, reply.elapsedTime);
       done();
     });
   },
@@ -15,9 +15,10 @@ export const recordRequests = fp(
 );
 
 /** One journal line; also used for a reset connection, which never gets a response. */
-export function journalRequest(app: FastifyInstance, request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
-  app.mock.journal.add({
-    atMs: app.mock.clock.now(),
+export function journalRequest(request: FastifyRequest, status: number, note: string | undefined, durationMs = 0): void {
+  const { journal, clock } = request.mock;
+  journal.add({
+    atMs: clock.now(),
     method: request.method,
     url: redactUrl(request.url),
     status,

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { MockConcurOptions } from '../options.js';
 import { errors } from '../wire/errors.js';
 import { isControl } from './control-path.js';
 
@@ -19,12 +18,12 @@ import { isControl } from './control-path.js';
  * A callback hook, before the body is read; it costs the hot path two header lookups.
  */
 export const requestBodyRules = fp(
-  async function requestBodyRules(app: FastifyInstance, options: Pick<MockConcurOptions, 'allowChunked'>) {
+  async function requestBodyRules(app: FastifyInstance) {
     app.addHook('onRequest', (request, _reply, done) => {
       const headers = request.headers;
       const transferEncoding = headers['transfer-encoding'];
       if (transferEncoding !== undefined) {
-        if (!options.allowChunked && /chunked/i.test(transferEncoding) && !isControl(request)) return done(errors.chunkedNotSupported());
+        if (!request.mock.options.allowChunked && /chunked/i.test(transferEncoding) && !isControl(request)) return done(errors.chunkedNotSupported());
         return done();
       }
       if (headers['content-type'] !== undefined) {

@@ -41,9 +41,9 @@ export async function webPages(app: FastifyInstance): Promise<void> {
     done();
   });
 
-  app.setErrorHandler((error: FastifyError | ConcurApiError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError | ConcurApiError, request, reply) => {
     if ('code' in error && (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')) {
-      return sendPage(reply, 403, errorPage({ title: 'This form has expired', message: 'The page you submitted was out of date or did not come from this site, so nothing was done.', detail: 'Go back, reload the page and try again.' }));
+      return sendPage(reply, 403, errorPage({ base: request.mock.pathPrefix, title: 'This form has expired', message: 'The page you submitted was out of date or did not come from this site, so nothing was done.', detail: 'Go back, reload the page and try again.' }));
     }
     // The mock's own errors (a bad body, an injected fault) carry `status`; Fastify's carry
     // `statusCode`. Either is the page's status; anything else is a bug: 500.
@@ -53,7 +53,7 @@ export async function webPages(app: FastifyInstance): Promise<void> {
     if (status === 500 && !(error instanceof ConcurApiError)) reply.log.error({ err: error }, 'web page failed');
     const title = status >= 500 ? (error instanceof ConcurApiError ? 'Concur is not answering right now' : 'Something went wrong') : 'That request could not be used';
     const message = status >= 500 && !(error instanceof ConcurApiError) ? 'The mock hit an unexpected error.' : error.message.slice(0, 300);
-    return sendPage(reply, status, errorPage({ title, message }));
+    return sendPage(reply, status, errorPage({ base: request.mock.pathPrefix, title, message }));
   });
 
   await app.register(signInRoutes);

@@ -59,6 +59,11 @@ export const errors = {
   // 404/405/413/415/429/5xx.
   connectionRequestNotFound: (id: string) => e(404, `Connection request not found: ${id}`),
   notFound: (path: string) => e(404, `Resource not found: ${path}`),
+  unknownSandbox: (id: string) => e(404, `No sandbox ${id}: it was deleted, dropped after being idle, or never made (POST /_mock/sandboxes makes one)`),
+  notASandboxId: (id: string) => e(404, `No sandbox ${id}: a sandbox id is the 22 characters POST /_mock/sandboxes answered`),
+  sandboxesAtRootOnly: () => e(404, 'Sandboxes are made and listed at the root (/_mock/sandboxes), not inside another sandbox'),
+  tooManySandboxes: (max: number) => e(429, `This mock holds its limit of ${max} sandboxes: delete one (DELETE /_mock/sandboxes/{id}), wait for idle ones to be dropped, or start it with a higher --max-sandboxes`),
+  durableNeedsStateDir: () => e(400, 'Invalid request body: durable sandboxes need the mock started with --state-dir (STATE_DIR); without it every sandbox lives in memory'),
   methodNotAllowed: (method: string, allow: string) => e(405, `The requested resource does not support http method '${method}'`, { Allow: allow }),
   chunkedNotSupported: () => e(400, 'Concur does not support Chunked Transfer-Encoding'),
   bodyTooLarge: (limit: number) => e(413, `Request body is larger than ${limit} bytes`),

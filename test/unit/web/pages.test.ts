@@ -170,7 +170,7 @@ describe("the mock's web pages", () => {
     expect(consolePage.statusCode).toBe(200);
     expect(consolePage.headers['content-security-policy']).toMatch(/script-src 'nonce-[^']+'/);
     const nonce = /script-src 'nonce-([^']+)'/.exec(consolePage.headers['content-security-policy'] as string)![1]!;
-    expect(consolePage.body).toContain(`<script nonce="${nonce}">`);
+    expect(consolePage.body).toContain(`<script nonce="${nonce}" data-base="">`);
     const before = app.mock.clock.now();
     expect((await browser.request('POST', '/_mock/console/clock', { seconds: '3600' })).statusCode).toBe(403);
     const moved = await browser.request('POST', '/_mock/console/clock', { _csrf: browser.csrf(consolePage), seconds: '3600' });

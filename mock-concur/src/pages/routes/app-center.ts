@@ -4,7 +4,7 @@ import { appsPage } from '../views/apps-page.js';
 import { errorPage } from '../views/error-page.js';
 import { listingPage } from '../views/listing-page.js';
 import { sendPage } from '../send-page.js';
-import { signedInUser } from '../session.js';
+import { pagePath, signedInUser } from '../session.js';
 
 interface AppParams {
   consumerKey: string;
@@ -16,41 +16,42 @@ interface AppParams {
  * Once the partner has exchanged it, the listing shows the user as connected.
  */
 export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
-
   /** The signed-in user, or a redirect to sign in and come back here. */
   function requireUser(request: FastifyRequest, reply: FastifyReply): ConcurUser | undefined {
     const user = signedInUser(request);
-    if (!user) void reply.redirect(`/signin?returnTo=${encodeURIComponent(request.url.split('?')[0]!)}`, 303);
+    if (!user) void reply.redirect(`${pagePath(request, '/signin')}?returnTo=${encodeURIComponent(pagePath(request, request.url.split('?')[0]!))}`, 303);
     return user;
   }
 
-  const appNotFound = (reply: FastifyReply) => sendPage(reply, 404, errorPage({ title: 'App not found', message: 'The App Center has no app with that key.' }));
+  const appNotFound = (request: FastifyRequest, reply: FastifyReply) => sendPage(reply, 404, errorPage({ base: request.mock.pathPrefix, title: 'App not found', message: 'The App Center has no app with that key.' }));
 
   app.get('/appcenter', async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
+    const { mock } = request;
     const now = mock.clock.now();
     const apps = mock.world.directory.allApps().map((a) => ({ app: a, connected: mock.world.tokens.isConnected(a.consumerKey, user.loginId, now) }));
-    return sendPage(reply, 200, appsPage({ user, csrf: reply.generateCsrf(), apps }));
+    return sendPage(reply, 200, appsPage({ base: mock.pathPrefix, user, csrf: reply.generateCsrf(), apps }));
   });
 
   app.get<{ Params: AppParams }>('/appcenter/apps/:consumerKey', async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
+    const { mock } = request;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return appNotFound(reply);
+    if (!partner) return appNotFound(request, reply);
     const connected = mock.world.tokens.isConnected(partner.consumerKey, user.loginId, mock.clock.now());
-    return sendPage(reply, 200, listingPage({ user, csrf: reply.generateCsrf(), app: partner, connected }));
+    return sendPage(reply, 200, listingPage({ base: mock.pathPrefix, user, csrf: reply.generateCsrf(), app: partner, connected }));
   });
 
   app.post<{ Params: AppParams }>('/appcenter/apps/:consumerKey/connect', { preHandler: app.csrfProtection }, async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
+    const { mock } = request;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return appNotFound(reply);
+    if (!partner) return appNotFound(request, reply);
     const redirectUri = partner.redirectUris[0];
-    if (!redirectUri) return sendPage(reply, 409, errorPage({ title: 'This app cannot be connected yet', message: `${partner.name} has no registered redirect URI.` }));
+    if (!redirectUri) return sendPage(reply, 409, errorPage({ base: mock.pathPrefix, title: 'This app cannot be connected yet', message: `${partner.name} has no registered redirect URI.` }));
     // A request token for this user and this app, valid as long as every other (15 minutes by default).
     const { token } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center connect: request token for ${user.loginId} to ${partner.consumerKey}`;
@@ -69,10 +70,11 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: AppParams }>('/appcenter/apps/:consumerKey/disconnect', { preHandler: app.csrfProtection }, async (request, reply) => {
     const user = requireUser(request, reply);
     if (!user) return reply;
+    const { mock } = request;
     const partner = mock.world.directory.app(request.params.consumerKey);
-    if (!partner) return appNotFound(reply);
+    if (!partner) return appNotFound(request, reply);
     const count = mock.world.tokens.revokeUser(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center disconnect: revoked ${count} token(s) of ${user.loginId}`;
-    return reply.redirect(`/appcenter/apps/${encodeURIComponent(partner.consumerKey)}`, 303);
+    return reply.redirect(pagePath(request, `/appcenter/apps/${encodeURIComponent(partner.consumerKey)}`), 303);
   });
 }

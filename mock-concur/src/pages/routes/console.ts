@@ -8,8 +8,9 @@ const MAX_STEP_SECONDS = 366 * 24 * 3600;
 export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   // With a control token the guard has already checked the one this page was opened with.
   app.get('/_mock/console', async (request, reply) => {
-    const token = app.mock.options.controlToken === undefined ? undefined : String((request.query as Record<string, unknown>)['token'] ?? request.headers['x-mock-control-token'] ?? '');
-    return sendPage(reply, 200, consolePage({ csrf: reply.generateCsrf(), nonce: reply.cspNonce, ...(token ? { controlToken: token } : {}) }));
+    const { mock } = request;
+    const token = mock.options.controlToken === undefined ? undefined : String((request.query as Record<string, unknown>)['token'] ?? request.headers['x-mock-control-token'] ?? '');
+    return sendPage(reply, 200, consolePage({ base: mock.pathPrefix, sandboxId: mock.sandboxId, csrf: reply.generateCsrf(), nonce: reply.cspNonce, ...(token ? { controlToken: token } : {}) }));
   });
 
   app.post('/_mock/console/clock', { preHandler: app.csrfProtection, bodyLimit: 4096 }, async (request, reply) => {
@@ -17,13 +18,13 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
     const seconds = typeof raw === 'string' && /^\d{1,8}$/.test(raw) ? Number(raw) : NaN;
     if (!(seconds > 0 && seconds <= MAX_STEP_SECONDS)) return reply.code(400).send({ Message: 'seconds must be a whole number between 1 and 31622400' });
     try {
-      app.mock.clock.advance(seconds * 1000);
+      request.mock.clock.advance(seconds * 1000);
     } catch (error) {
       if (error instanceof RangeError) return reply.code(400).send({ Message: error.message });
       throw error;
     }
     // The script asks for JSON and stays on the page; a plain form post comes back to it.
-    if (String(request.headers.accept ?? '').includes('application/json')) return { now: new Date(app.mock.clock.now()).toISOString() };
-    return reply.redirect('/_mock/console', 303);
+    if (String(request.headers.accept ?? '').includes('application/json')) return { now: new Date(request.mock.clock.now()).toISOString() };
+    return reply.redirect(`${request.mock.pathPrefix}/_mock/console`, 303);
   });
 }

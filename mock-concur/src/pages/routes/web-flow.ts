@@ -4,7 +4,7 @@ import { consentPage, type WebFlowRequest } from '../views/consent-page.js';
 import { errorPage } from '../views/error-page.js';
 import { sendPage } from '../send-page.js';
 import { parseScopes } from '../scopes.js';
-import { signedInUser } from '../session.js';
+import { pagePath, signedInUser } from '../session.js';
 import { ConcurApiError } from '../../wire/errors.js';
 import { baseUrl } from '../../wire/base-url.js';
 import { param } from '../../wire/params.js';
@@ -27,9 +27,8 @@ type Checked = { ok: true; app: PartnerApp; request: WebFlowRequest } | { ok: fa
  * cannot be used to send a browser (or a code) anywhere else.
  */
 export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
-
-  function check(input: Record<string, unknown>, flow: Flow): Checked {
+  function check(request: FastifyRequest, input: Record<string, unknown>, flow: Flow): Checked {
+    const { mock } = request;
     // The API's parameter rules (case-insensitive names, given twice is refused), on a page.
     let clientId, redirectUri, scope, state, responseType;
     try {
@@ -57,39 +56,40 @@ export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
     return { ok: true, app: partner, request: { clientId: partner.consumerKey, scope: scope!, scopes, redirectUri, state, action, ...(flow === 'oauth2' ? { responseType: 'code' } : {}) } };
   }
 
-  const problemPage = (reply: FastifyReply, problem: Problem) => sendPage(reply, 400, errorPage(problem));
+  const problemPage = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => sendPage(reply, 400, errorPage({ base: request.mock.pathPrefix, ...problem }));
 
   for (const [path, flow] of [
     [LOGIN_PATH, 'legacy'],
     [AUTHORIZE_PATH, 'oauth2'],
   ] as const) {
     app.get(path, async (request, reply) => {
-      const checked = check(request.query as Record<string, unknown>, flow);
-      if (!checked.ok) return problemPage(reply, checked.problem);
+      const checked = check(request, request.query as Record<string, unknown>, flow);
+      if (!checked.ok) return problemPage(request, reply, checked.problem);
       const user = signedInUser(request);
-      if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(request.url)}`, 303);
-      return sendPage(reply, 200, consentPage({ user, csrf: reply.generateCsrf(), app: checked.app, request: checked.request }));
+      if (!user) return reply.redirect(`${pagePath(request, '/signin')}?returnTo=${encodeURIComponent(pagePath(request, request.url))}`, 303);
+      return sendPage(reply, 200, consentPage({ base: request.mock.pathPrefix, user, csrf: reply.generateCsrf(), app: checked.app, request: checked.request }));
     });
     app.post(path, { preHandler: app.csrfProtection, bodyLimit: 16_384 }, async (request: FastifyRequest, reply) => decide(request, reply, path, flow));
   }
 
   function decide(request: FastifyRequest, reply: FastifyReply, path: string, flow: Flow) {
     const form = (request.body ?? {}) as Record<string, unknown>;
-    const checked = check(Object.fromEntries(Object.entries(form).filter(([k]) => k !== '_csrf' && k !== 'decision')), flow);
-    if (!checked.ok) return problemPage(reply, checked.problem);
+    const checked = check(request, Object.fromEntries(Object.entries(form).filter(([k]) => k !== '_csrf' && k !== 'decision')), flow);
+    if (!checked.ok) return problemPage(request, reply, checked.problem);
     const user = signedInUser(request);
-    if (!user) return reply.redirect(`/signin?returnTo=${encodeURIComponent(path)}`, 303);
+    if (!user) return reply.redirect(`${pagePath(request, '/signin')}?returnTo=${encodeURIComponent(pagePath(request, path))}`, 303);
     const { request: asked } = checked;
     const target = new URL(asked.redirectUri);
     const decision = form['decision'];
-    if (decision !== 'approve' && decision !== 'deny') return problemPage(reply, { title: 'Invalid request', message: 'Choose Approve or Deny.' });
+    if (decision !== 'approve' && decision !== 'deny') return problemPage(request, reply, { title: 'Invalid request', message: 'Choose Approve or Deny.' });
+    const { mock } = request;
     const now = mock.clock.now();
     if (decision === 'approve' && flow === 'legacy') {
       target.searchParams.set('code', mock.world.tokens.issueRequestToken(checked.app.consumerKey, user.loginId, now).token);
     } else if (decision === 'approve') {
       // A v0 code is bound to its redirect URI: the authorization_code grant must name it again.
       target.searchParams.set('code', mock.world.tokens.issueRequestToken(checked.app.consumerKey, user.loginId, now, null, asked.redirectUri).token);
-      target.searchParams.set('geolocation', baseUrl(request, mock.options.publicUrl));
+      target.searchParams.set('geolocation', baseUrl(request));
     } else if (flow === 'legacy') {
       target.searchParams.set('error', 'access_denied');
       target.searchParams.set('error_description', 'User denied access');

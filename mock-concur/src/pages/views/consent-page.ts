@@ -16,7 +16,7 @@ export interface WebFlowRequest {
 }
 
 /** The Web flow's consent page: the app, the scopes asked for, Approve or Deny. */
-export function consentPage(options: { user: ConcurUser; csrf: string; app: PartnerApp; request: WebFlowRequest }) {
+export function consentPage(options: { base: string; user: ConcurUser; csrf: string; app: PartnerApp; request: WebFlowRequest }) {
   const { app, request, csrf } = options;
   const hidden = html`<input type="hidden" name="_csrf" value="${csrf}">
     <input type="hidden" name="client_id" value="${request.clientId}">
@@ -25,13 +25,13 @@ export function consentPage(options: { user: ConcurUser; csrf: string; app: Part
     ${request.state !== undefined ? html`<input type="hidden" name="state" value="${request.state}">` : ''}
     ${request.responseType !== undefined ? html`<input type="hidden" name="response_type" value="${request.responseType}">` : ''}`;
   return layout(
-    { title: `Allow ${app.name}?`, user: options.user, csrf },
+    { title: `Allow ${app.name}?`, base: options.base, user: options.user, csrf },
     html`<h1>Allow ${app.name} to access your SAP Concur data?</h1>
 <div class="card">
   <p>${app.name} is asking for:</p>
   <ul class="scopes">${request.scopes.map((s) => html`<li>${describeScope(s)}</li>`)}</ul>
   <p class="muted">After you decide you return to <span>${request.redirectUri}</span>.</p>
-  <form method="post" action="${request.action}">
+  <form method="post" action="${options.base}${request.action}">
     ${hidden}
     <div class="actions">
       <button type="submit" name="decision" value="approve">Approve</button>

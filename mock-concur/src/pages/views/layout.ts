@@ -3,6 +3,8 @@ import type { ConcurUser } from '../../domain/directory.js';
 
 export interface PageOptions {
   title: string;
+  /** The sandbox's path prefix ('' at the root): every link of the page starts with it. */
+  base: string;
   user?: ConcurUser | undefined;
   csrf?: string;
   /** A nonce for the page's one inline script (the CSP allows nothing else). */
@@ -15,7 +17,7 @@ export interface PageOptions {
  * skip link, and styles inline (no build step, no assets to serve).
  */
 export function layout(options: PageOptions, body: Html): Html {
-  const { title, user, csrf } = options;
+  const { title, user, csrf, base } = options;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -29,8 +31,8 @@ export function layout(options: PageOptions, body: Html): Html {
 <header class="top">
   <div class="brand"><span class="logo" aria-hidden="true">C</span> SAP Concur <span class="mock-tag">mock</span></div>
   <nav aria-label="Concur">
-    <a href="/appcenter">App Center</a>
-    ${user && csrf ? html`<span class="who">${user.firstName} ${user.lastName}</span><form method="post" action="/signout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="link">Sign out</button></form>` : ''}
+    <a href="${base}/appcenter">App Center</a>
+    ${user && csrf ? html`<span class="who">${user.firstName} ${user.lastName}</span><form method="post" action="${base}/signout" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="link">Sign out</button></form>` : ''}
   </nav>
 </header>
 <main id="main" class="${options.wide ? 'wide' : ''}" tabindex="-1">

@@ -4,12 +4,12 @@ import { describeScope } from '../scopes.js';
 import { layout } from './layout.js';
 
 /** The seed's Listing Details: what the app does, the data it will access, Connect / Connected. */
-export function listingPage(options: { user: ConcurUser; csrf: string; app: PartnerApp; connected: boolean; notice?: string }) {
+export function listingPage(options: { base: string; user: ConcurUser; csrf: string; app: PartnerApp; connected: boolean; notice?: string }) {
   const { app, connected, csrf } = options;
-  const base = `/appcenter/apps/${encodeURIComponent(app.consumerKey)}`;
+  const listing = `${options.base}/appcenter/apps/${encodeURIComponent(app.consumerKey)}`;
   return layout(
-    { title: app.name, user: options.user, csrf },
-    html`<p><a href="/appcenter">← Apps for me</a></p>
+    { title: app.name, base: options.base, user: options.user, csrf },
+    html`<p><a href="${options.base}/appcenter">← Apps for me</a></p>
 <h1>${app.name}</h1>
 <div class="card">
   <h2>Listing Details</h2>
@@ -24,9 +24,9 @@ export function listingPage(options: { user: ConcurUser; csrf: string; app: Part
   ${
     connected
       ? html`<p class="status-connected">Connected: ${options.user.firstName} ${options.user.lastName} is connected to ${app.name}.</p>
-  <form method="post" action="${base}/disconnect"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">Disconnect</button></form>`
+  <form method="post" action="${listing}/disconnect"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">Disconnect</button></form>`
       : html`<p>By connecting you let ${app.name} access the data above. You will continue on the partner's site.</p>
-  <form method="post" action="${base}/connect"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Connect</button></form>`
+  <form method="post" action="${listing}/connect"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit">Connect</button></form>`
   }
 </div>`,
   );

@@ -1,14 +1,14 @@
 import { html } from '../html.js';
 import { layout } from './layout.js';
 
-export function signInPage(options: { csrf: string; returnTo: string; loginId?: string; error?: string }) {
+export function signInPage(options: { base: string; csrf: string; returnTo: string; loginId?: string; error?: string }) {
   const errorId = options.error ? 'signin-error' : undefined;
   return layout(
-    { title: 'Sign in' },
+    { title: 'Sign in', base: options.base },
     html`<h1>Sign in to SAP Concur</h1>
 <div class="card">
   ${options.error ? html`<p id="signin-error" class="error" role="alert">${options.error}</p>` : ''}
-  <form method="post" action="/signin">
+  <form method="post" action="${options.base}/signin">
     <input type="hidden" name="_csrf" value="${options.csrf}">
     <input type="hidden" name="returnTo" value="${options.returnTo}">
     <label for="loginId">Login ID</label>

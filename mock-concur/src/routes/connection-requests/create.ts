@@ -8,9 +8,8 @@ import type { Caller } from './caller.js';
 
 /** `POST …/connectionrequests?user=`: a new request for a user (certification and testing only). */
 export function createRoute(app: FastifyInstance, version: ApiVersion, base: string, caller: Caller): void {
-  const { mock } = app;
   app.post(base, async (request, reply) => {
-    const { principal, now } = caller(request);
+    const { principal, now, mock } = caller(request);
     const loginId = requiredParam(request.query as Record<string, unknown>, 'user');
     const user = mock.world.directory.user(loginId);
     if (!user) throw errors.invalidUser(loginId);
@@ -18,6 +17,6 @@ export function createRoute(app: FastifyInstance, version: ApiVersion, base: str
     // v3.2's Swagger lists 409 Conflict; v3.0/v3.1 document no status for it: 400.
     if (!created.ok) throw errors.connectionRequestExists(user.loginId, version === '3.2' ? 409 : 400);
     request.journalNote = `created ${created.value.id} for ${user.loginId}`;
-    return sendEntity(reply, request.wireFormat, 200, createdEntity(created.value.id, version, baseUrl(request, mock.options.publicUrl)));
+    return sendEntity(reply, request.wireFormat, 200, createdEntity(created.value.id, version, baseUrl(request)));
   });
 }

@@ -15,17 +15,17 @@ export { DEFAULT_LIMIT, MAX_LIMIT } from './request-params.js';
  */
 export function connectionRequestRoutes(version: ApiVersion) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    const { mock } = app;
     const base = `/api/v${version}/common/connectionrequests`;
 
     // Who is calling is settled before the body is even read: no token, no parsing.
     app.decorateRequest('principal', undefined);
     app.addHook('onRequest', async (request) => {
+      const { mock } = request;
       const principal = authenticate(request, mock.world, mock.clock.now());
       requireConnectionRequestAccess(principal, version);
       request.principal = principal;
     });
-    const caller: Caller = (request: FastifyRequest) => ({ principal: request.principal!, now: mock.clock.now() });
+    const caller: Caller = (request: FastifyRequest) => ({ principal: request.principal!, now: request.mock.clock.now(), mock: request.mock });
 
     listRoutes(app, version, base, caller);
     createRoute(app, version, base, caller);

@@ -12,23 +12,22 @@ const VOID_ENTITY: Entity = { json: () => '{}', xml: () => xmlDocument('Void', [
 
 /** One request: read it, PUT the connection's outcome, and (v3.0 only) DELETE it. */
 export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: string, caller: Caller): void {
-  const { mock } = app;
   // v3.2 documents 204 No Content, and Concur's SDK resolves a v3.0 PUT or DELETE only on 204.
   // The v3.0/v3.1 Swagger's 200 `Void` is --legacy-write-status 200: `{}` or `<Void />` with its
   // Content-Type, never an empty 200.
   const sendWritten = (reply: FastifyReply, format: WireFormat) =>
-    version === '3.2' || mock.options.legacyWriteStatus === 204 ? reply.code(204).send() : sendEntity(reply, format, 200, VOID_ENTITY);
+    version === '3.2' || reply.request.mock.options.legacyWriteStatus === 204 ? reply.code(204).send() : sendEntity(reply, format, 200, VOID_ENTITY);
 
   app.get(`${base}/:id`, async (request, reply) => {
-    const { principal, now } = caller(request);
+    const { principal, now, mock } = caller(request);
     const id = idParam(request);
     const view = mock.world.queue.get(principal.app.consumerKey, id, now);
     if (!view) throw errors.connectionRequestNotFound(id);
-    return sendEntity(reply, request.wireFormat, 200, connectionRequestEntity(view, version, baseUrl(request, mock.options.publicUrl)));
+    return sendEntity(reply, request.wireFormat, 200, connectionRequestEntity(view, version, baseUrl(request)));
   });
 
   app.put(`${base}/:id`, async (request, reply) => {
-    const { principal, now } = caller(request);
+    const { principal, now, mock } = caller(request);
     const id = idParam(request);
     const code = statusCodeFromBody(request.body);
     const queue = mock.world.queue;
@@ -46,7 +45,7 @@ export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: stri
   if (version === '3.0') {
     // DELETE exists only in the v3.0 Swagger.
     app.delete(`${base}/:id`, async (request, reply) => {
-      const { principal, now } = caller(request);
+      const { principal, now, mock } = caller(request);
       const id = idParam(request);
       if (!mock.world.queue.remove(principal.app.consumerKey, id, now)) throw errors.connectionRequestNotFound(id);
       request.journalNote = `deleted ${id}`;

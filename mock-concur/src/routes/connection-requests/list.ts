@@ -13,10 +13,9 @@ import { DEFAULT_LIMIT, MAX_ID_LENGTH, MAX_LIMIT, statusParam } from './request-
  * request tokens) or, with `status=`, a read-only page of the others.
  */
 export function listRoutes(app: FastifyInstance, version: ApiVersion, base: string, caller: Caller): void {
-  const { mock } = app;
   const pages = new PageCache();
   app.get(base, async (request, reply) => {
-    const { principal, now } = caller(request);
+    const { principal, now, mock } = caller(request);
     const query = request.query as Record<string, unknown>;
     const status = statusParam(query);
     const limit = integerParam(query, 'limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -35,13 +34,13 @@ export function listRoutes(app: FastifyInstance, version: ApiVersion, base: stri
       page = queue.listByStatus(appKey, status, offset, limit, now);
     }
     if (status === 'pending') request.journalNote = `handed out ${page.items.length}`;
-    return sendEntity(reply, request.wireFormat, 200, pageEntity(page, version, baseUrl(request, mock.options.publicUrl), limit));
+    return sendEntity(reply, request.wireFormat, 200, pageEntity(page, version, baseUrl(request), limit));
   });
 
   /** The peek-mode poll, the hot path: a re-read of an unchanged page is a cache lookup. */
   const sendPendingPage = (request: FastifyRequest, reply: FastifyReply, appKey: string, offset: number, limit: number, now: number) => {
-    const queue = mock.world.queue;
-    const origin = baseUrl(request, mock.options.publicUrl);
+    const queue = request.mock.world.queue;
+    const origin = baseUrl(request);
     const format = request.wireFormat;
     const key = `${appKey}|${format}|${offset}|${limit}|${origin}`;
     const hit = pages.get(queue, key, now);

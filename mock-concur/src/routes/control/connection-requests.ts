@@ -7,7 +7,6 @@ import { requestBody } from './views.js';
 
 /** Connection requests as the console and provider states see them: add, list, inspect. */
 export async function connectionRequestControlRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
   app.post<{ Body: { loginId?: string; consumerKey?: string; count?: number } }>(
     '/_mock/connection-requests',
     {
@@ -24,6 +23,7 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
       },
     },
     async (request, reply) => {
+      const { mock } = request;
       const { loginId, count } = request.body ?? {};
       const consumerKey = request.body?.consumerKey ?? DEMO.app.consumerKey;
       if (!mock.world.directory.app(consumerKey)) throw errors.invalidBody(`unknown consumerKey ${consumerKey}`);
@@ -44,6 +44,7 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
 
   // The first `limit` requests in creation order with their lifecycle state (the console's table).
   app.get('/_mock/connection-requests', async (request) => {
+    const { mock } = request;
     const limit = integerParam(request.query as Record<string, unknown>, 'limit', 100, 1, 1000);
     const now = mock.clock.now();
     const items = [];
@@ -55,7 +56,7 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
   });
 
   app.get<{ Params: { id: string } }>('/_mock/connection-requests/:id', async (request) => {
-    const found = mock.world.queue.inspect(request.params.id, mock.clock.now());
+    const found = request.mock.world.queue.inspect(request.params.id, request.mock.clock.now());
     if (!found) throw errors.connectionRequestNotFound(request.params.id.slice(0, 128));
     return requestBody(found.record, found.view);
   });

@@ -8,8 +8,7 @@ import { publicApp, publicUser } from './views.js';
 
 /** Users and apps: list them, add one (the secret of a new app is shown this once). */
 export async function directoryRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
-  app.get('/_mock/users', async () => mock.world.directory.allUsers().map(publicUser));
+  app.get('/_mock/users', async ({ mock }) => mock.world.directory.allUsers().map(publicUser));
 
   app.post<{ Body: { loginId: string; password: string; firstName: string; middleName?: string | null; lastName: string; loyaltyNumber?: string | null; emails?: string[]; roles?: Role[] } }>(
     '/_mock/users',
@@ -35,7 +34,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const body = request.body;
       try {
-        const user = mock.world.directory.addUser({ ...body, emails: body.emails ?? [body.loginId] });
+        const user = request.mock.world.directory.addUser({ ...body, emails: body.emails ?? [body.loginId] });
         return reply.code(201).send(publicUser(user));
       } catch (error) {
         if (error instanceof DuplicateError) throw errors.invalidBody(error.message);
@@ -44,7 +43,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/_mock/apps', async () => mock.world.directory.allApps().map(publicApp));
+  app.get('/_mock/apps', async ({ mock }) => mock.world.directory.allApps().map(publicApp));
 
   app.post<{ Body: { name: string; consumerKey?: string; consumerSecret?: string; description?: string; scopes: string[]; redirectUris?: string[]; appCenterRedirect?: 'code' | 'requestToken' } }>(
     '/_mock/apps',
@@ -72,7 +71,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
       const consumerKey = body.consumerKey ?? randomBytes(16).toString('base64url');
       const consumerSecret = body.consumerSecret ?? randomBytes(24).toString('base64url');
       try {
-        const created = mock.world.directory.addApp({ ...body, consumerKey, consumerSecret });
+        const created = request.mock.world.directory.addApp({ ...body, consumerKey, consumerSecret });
         // The secret is shown this once, as Concur's registration page does.
         return reply.code(201).send({ ...publicApp(created), consumerSecret });
       } catch (error) {

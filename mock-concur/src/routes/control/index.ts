@@ -4,6 +4,7 @@ import { connectionRequestControlRoutes } from './connection-requests.js';
 import { directoryRoutes } from './directory.js';
 import { healthAndClockRoutes } from './health-and-clock.js';
 import { journalAndFaultRoutes } from './journal-and-faults.js';
+import { sandboxRoutes } from './sandboxes.js';
 import { tokenControlRoutes } from './tokens.js';
 
 /**
@@ -20,13 +21,13 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     methodsByPath.set(route.url, methods);
   });
 
-  const { mock } = app;
   await app.register(healthAndClockRoutes);
   await app.register(directoryRoutes);
   await app.register(connectionRequestControlRoutes);
   await app.register(tokenControlRoutes);
   await app.register(journalAndFaultRoutes);
-  app.post('/_mock/reset', async () => {
+  await app.register(sandboxRoutes);
+  app.post('/_mock/reset', async ({ mock }) => {
     mock.reset();
     return { status: 'reset', connectionRequests: mock.world.queue.counts(mock.clock.now()) };
   });

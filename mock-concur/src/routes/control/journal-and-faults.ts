@@ -5,13 +5,13 @@ import { integerParam } from '../../wire/params.js';
 
 /** What the mock saw (the journal) and what it should break (fault rules). */
 export async function journalAndFaultRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
   app.get('/_mock/journal', async (request) => {
+    const { mock } = request;
     const query = request.query as Record<string, unknown>;
     return mock.journal.list(integerParam(query, 'since', 0, 0, Number.MAX_SAFE_INTEGER), integerParam(query, 'limit', mock.options.journalSize, 1, 10_000));
   });
 
-  app.get('/_mock/faults', async () => mock.faults.list());
+  app.get('/_mock/faults', async ({ mock }) => mock.faults.list());
 
   app.post<{ Body: FaultRuleInput }>(
     '/_mock/faults',
@@ -39,17 +39,17 @@ export async function journalAndFaultRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const b = request.body;
       if (!b.latencyMs && b.status === undefined && !b.reset && !b.malformedBody) throw errors.invalidBody('a fault needs at least one of latencyMs, status, reset, malformedBody');
-      return reply.code(201).send(mock.faults.add(b));
+      return reply.code(201).send(request.mock.faults.add(b));
     },
   );
 
-  app.delete('/_mock/faults', async (_request, reply) => {
-    mock.faults.clear();
+  app.delete('/_mock/faults', async (request, reply) => {
+    request.mock.faults.clear();
     return reply.code(204).send();
   });
 
   app.delete<{ Params: { id: string } }>('/_mock/faults/:id', async (request, reply) => {
-    if (!mock.faults.remove(request.params.id)) throw errors.notFound(`/_mock/faults/${request.params.id.slice(0, 64)}`);
+    if (!request.mock.faults.remove(request.params.id)) throw errors.notFound(`/_mock/faults/${request.params.id.slice(0, 64)}`);
     return reply.code(204).send();
   });
 }

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import type { MockState } from '../../state.js';
 import { errors } from '../../wire/errors.js';
 import { iso } from './views.js';
 
 /** Request and access tokens minted for provider states, and every access token (masked). */
 export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
-  const { mock } = app;
   app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number } }>(
     '/_mock/request-tokens',
     { schema: { body: tokenStateSchema } },
     async (request, reply) => {
-      const { partner, user, issuedAt } = tokenState(request.body);
+      const { mock } = request;
+      const { partner, user, issuedAt } = tokenState(mock, request.body);
       const { token, expiresAt } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, issuedAt);
       return reply.code(201).send({ code: token, expiresAt: iso(expiresAt) });
     },
@@ -19,14 +20,15 @@ export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
     '/_mock/access-tokens',
     { schema: { body: { ...tokenStateSchema, properties: { ...tokenStateSchema.properties, revoked: { type: 'boolean' } } } } },
     async (request, reply) => {
-      const { partner, user, issuedAt } = tokenState(request.body);
+      const { mock } = request;
+      const { partner, user, issuedAt } = tokenState(mock, request.body);
       const issued = mock.world.tokens.issueAccessToken(partner.consumerKey, user.loginId, issuedAt, 'control');
       if (request.body.revoked) mock.world.tokens.revoke(issued.token, partner.consumerKey, mock.clock.now());
       return reply.code(201).send({ token: issued.token, refreshToken: issued.refreshToken, expiresAt: iso(issued.expiresAt) });
     },
   );
 
-  app.get('/_mock/tokens', async () => {
+  app.get('/_mock/tokens', async ({ mock }) => {
     const now = mock.clock.now();
     return mock.world.tokens.listAccessTokens().map((t) => ({
       token: t.masked,
@@ -40,7 +42,7 @@ export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
     }));
   });
 
-  function tokenState(body: { consumerKey: string; loginId: string; ageSeconds?: number }) {
+  function tokenState(mock: MockState, body: { consumerKey: string; loginId: string; ageSeconds?: number }) {
     const partner = mock.world.directory.app(body.consumerKey);
     if (!partner) throw errors.invalidBody(`unknown consumerKey ${body.consumerKey}`);
     const user = mock.world.directory.user(body.loginId);

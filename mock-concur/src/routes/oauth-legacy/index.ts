@@ -9,13 +9,13 @@ import { exchangeOrRefresh } from './token-exchange.js';
  * request-token exchange and refresh, the Native flow, and revocation.
  */
 export async function oauthLegacyRoutes(app: FastifyInstance): Promise<void> {
-  const exchange = exchangeOrRefresh(app);
+  const exchange = exchangeOrRefresh();
   app.get('/net2/oauth2/getaccesstoken.ashx', exchange);
   app.post('/net2/oauth2/getaccesstoken.ashx', exchange);
-  const native = nativeFlow(app);
+  const native = nativeFlow();
   app.get('/net2/oauth2/accesstoken.ashx', native);
   app.post('/net2/oauth2/accesstoken.ashx', native);
-  app.post('/net2/oauth2/revoketoken.ashx', revokeTokens(app));
+  app.post('/net2/oauth2/revoketoken.ashx', revokeTokens());
 
   methodNotAllowed(app, '/net2/oauth2/getaccesstoken.ashx', ['GET', 'POST']);
   methodNotAllowed(app, '/net2/oauth2/accesstoken.ashx', ['GET', 'POST']);

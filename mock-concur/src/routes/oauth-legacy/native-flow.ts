@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../wire/errors.js';
 import { sendAccessToken } from './send-access-token.js';
 
@@ -8,9 +8,9 @@ import { sendAccessToken } from './send-access-token.js';
  * Administrator's token. Bad credentials and an unknown consumer key are auth failures (403
  * by default: Concur's SDK's tests expect 403 for all three); no Authorization at all is 401.
  */
-export function nativeFlow(app: FastifyInstance) {
-  const { mock } = app;
+export function nativeFlow() {
   return (request: FastifyRequest, reply: FastifyReply): void => {
+    const { mock } = request;
     const consumerKey = request.headers['x-consumerkey'];
     if (typeof consumerKey !== 'string' || consumerKey === '') throw errors.missingParameter('X-ConsumerKey');
     const credentials = basicCredentials(request.headers.authorization);
@@ -20,7 +20,7 @@ export function nativeFlow(app: FastifyInstance) {
     if (!user) throw errors.invalidCredentials();
     const issued = mock.world.tokens.issueAccessToken(partner.consumerKey, user.loginId, mock.clock.now(), 'native');
     request.journalNote = `native-flow token for ${user.loginId}`;
-    sendAccessToken(app, request, reply, issued);
+    sendAccessToken(request, reply, issued);
   };
 }
 

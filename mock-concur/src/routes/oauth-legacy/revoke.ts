@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, requireAdministrator } from '../../auth/principal.js';
 import { errors } from '../../wire/errors.js';
 import { param } from '../../wire/params.js';
@@ -8,9 +8,9 @@ import { queryAndForm } from '../../wire/query-and-form.js';
  * `revoketoken.ashx`: one access token (`token`), or every token a user holds for the caller's
  * app (`consumerKey` + `user`). Needs the Web Services Administrator role.
  */
-export function revokeTokens(app: FastifyInstance) {
-  const { mock } = app;
+export function revokeTokens() {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    const { mock } = request;
     const now = mock.clock.now();
     const principal = authenticate(request, mock.world, now);
     requireAdministrator(principal);

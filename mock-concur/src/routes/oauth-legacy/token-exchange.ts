@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../wire/errors.js';
 import { param, requiredParam } from '../../wire/params.js';
 import { queryAndForm } from '../../wire/query-and-form.js';
@@ -11,9 +11,9 @@ import { sendAccessToken } from './send-access-token.js';
  * reaches the error handler): the hottest route, and an async handler costs a promise and a
  * microtask per request.
  */
-export function exchangeOrRefresh(app: FastifyInstance) {
-  const { mock } = app;
+export function exchangeOrRefresh() {
   return (request: FastifyRequest, reply: FastifyReply): void => {
+    const { mock } = request;
     const query = request.method === 'POST' ? queryAndForm(request.query, request.body) : (request.query as Record<string, unknown>);
     const clientId = requiredParam(query, 'client_id');
     const clientSecret = requiredParam(query, 'client_secret');
@@ -30,12 +30,12 @@ export function exchangeOrRefresh(app: FastifyInstance) {
         throw { unknown: errors.unknownRequestToken, expired: errors.expiredRequestToken, used: errors.usedRequestToken, 'other-app': errors.requestTokenOfOtherApp }[result.reason]();
       }
       request.journalNote = `request token exchanged for ${result.value.record.loginId}`;
-      sendAccessToken(app, request, reply, result.value);
+      sendAccessToken(request, reply, result.value);
       return;
     }
     const result = mock.world.tokens.refresh(refreshToken!, partner.consumerKey, now);
     if (!result.ok) throw result.reason === 'revoked' ? errors.revokedRefreshToken() : errors.invalidRefreshToken();
     request.journalNote = `access token refreshed for ${result.value.record.loginId}`;
-    sendAccessToken(app, request, reply, result.value);
+    sendAccessToken(request, reply, result.value);
   };
 }

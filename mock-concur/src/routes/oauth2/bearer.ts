@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { PartnerApp } from '../../domain/directory.js';
 import type { AccessTokenRecord } from '../../domain/token-service.js';
 import { oauth2Errors } from '../../wire/oauth2-errors.js';
@@ -8,8 +8,8 @@ import { oauth2Errors } from '../../wire/oauth2-errors.js';
  * header that does not hold a live v0 token is the auth-failure status (403 by default, as
  * Concur's HTTP status-code page says of every failed validation).
  */
-export function oauth2Bearer(app: FastifyInstance, request: FastifyRequest): { token: AccessTokenRecord; partner: PartnerApp } {
-  const { mock } = app;
+export function oauth2Bearer(request: FastifyRequest): { token: AccessTokenRecord; partner: PartnerApp } {
+  const { mock } = request;
   const header = request.headers.authorization;
   if (!header) throw oauth2Errors.invalidToken(401, 'an Authorization header with a Bearer access token is required');
   const status = mock.options.authFailureStatus;

@@ -8,9 +8,9 @@ import { oauth2Bearer } from './bearer.js';
  * refresh) is revoked, so the App Center shows the app disconnected. 200 with no body.
  */
 export function connectionRoutes(app: FastifyInstance): void {
-  const { mock } = app;
   app.delete('/app-mgmt/v0/connections', async (request, reply) => {
-    const { token, partner } = oauth2Bearer(app, request);
+    const { token, partner } = oauth2Bearer(request);
+    const { mock } = request;
     if (token.subject === 'app') throw oauth2Errors.invalidToken(403, "an application token has no user's connection to end; use the user's access token");
     const count = mock.world.tokens.revokeUser(partner.consumerKey, token.loginId, mock.clock.now());
     request.journalNote = `connection of ${token.loginId} to ${partner.consumerKey} ended (${count} token(s) revoked)`;

@@ -15,9 +15,9 @@ interface Params {
  * say it ends.
  */
 export function legacyMigrationRoute(app: FastifyInstance): void {
-  const { mock } = app;
   app.post<{ Params: Params }>('/appmgmt/v0/legacyApps/:consumerKey/exchangeRefreshToken/me', async (request) => {
-    const { token, partner } = oauth2Bearer(app, request);
+    const { token, partner } = oauth2Bearer(request);
+    const { mock } = request;
     if (token.subject !== 'app') throw oauth2Errors.invalidToken(403, 'the migration needs the application token of the client-credentials grant');
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
     const legacyToken = param(body, 'token');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PartnerApp } from '../../domain/directory.js';
+import type { MockState } from '../../state.js';
 import { ConcurApiError } from '../../wire/errors.js';
 import { oauth2Errors } from '../../wire/oauth2-errors.js';
 import { param } from '../../wire/params.js';
@@ -16,21 +17,20 @@ const CONFIDENTIAL = ['client_secret', 'password', 'refresh_token', 'code'];
  * and the authorization code. Each failure is one of the documented numbered codes.
  */
 export function tokenRoute(app: FastifyInstance): void {
-  const { mock } = app;
-
   app.post('/oauth2/v0/token', async (request) => {
     const form = formOf(request);
     const grantType = field(form, 'grant_type');
     if (!grantType) throw oauth2Errors.grantTypeMissing();
-    const partner = authenticateClient(app, form);
-    if (grantType === 'client_credentials') return issueApplicationToken(app, request, partner);
-    if (grantType === 'password') return passwordGrant(app, request, partner, form);
-    if (grantType === 'refresh_token') return refreshGrant(app, request, partner, form);
-    if (grantType === 'authorization_code') return codeGrant(app, request, partner, form);
+    const partner = authenticateClient(request.mock, form);
+    if (grantType === 'client_credentials') return issueApplicationToken(request, partner);
+    if (grantType === 'password') return passwordGrant(request, partner, form);
+    if (grantType === 'refresh_token') return refreshGrant(request, partner, form);
+    if (grantType === 'authorization_code') return codeGrant(request, partner, form);
     throw oauth2Errors.unknownGrant();
   });
 
-  async function passwordGrant(app: FastifyInstance, request: FastifyRequest, partner: PartnerApp, form: Form) {
+  async function passwordGrant(request: FastifyRequest, partner: PartnerApp, form: Form) {
+    const { mock } = request;
     const credtype = (field(form, 'credtype') ?? 'password').toLowerCase();
     if (credtype !== 'password' && credtype !== 'authtoken') throw oauth2Errors.invalidCredtype();
     const username = field(form, 'username');
@@ -41,7 +41,7 @@ export function tokenRoute(app: FastifyInstance): void {
     if (credtype === 'password') {
       const user = mock.world.directory.authenticateUser(username, password);
       if (!user) throw oauth2Errors.incorrectCredentials();
-      return issueUserTokens(app, request, partner, user, 'oauth2-password', scopes);
+      return issueUserTokens(request, partner, user, 'oauth2-password', scopes);
     }
     // credtype=authtoken: the request token a connection request or the App Center handed out,
     // with the user's id (the documents' `id`/`userId`) or, as a convenience, their login id.
@@ -49,10 +49,11 @@ export function tokenRoute(app: FastifyInstance): void {
     const used = mock.world.tokens.useRequestToken(password, partner.consumerKey, mock.clock.now());
     if (!used.ok) throw used.reason === 'other-app' ? oauth2Errors.authTokenOfOtherClient() : oauth2Errors.incorrectCredentials();
     if (!user || user.loginId.toLowerCase() !== used.value.loginId.toLowerCase()) throw oauth2Errors.incorrectCredentials();
-    return issueUserTokens(app, request, partner, user, 'oauth2-authtoken', scopes);
+    return issueUserTokens(request, partner, user, 'oauth2-authtoken', scopes);
   }
 
-  async function refreshGrant(app: FastifyInstance, request: FastifyRequest, partner: PartnerApp, form: Form) {
+  async function refreshGrant(request: FastifyRequest, partner: PartnerApp, form: Form) {
+    const { mock } = request;
     const refreshToken = field(form, 'refresh_token');
     if (!refreshToken) throw oauth2Errors.refreshTokenMissing();
     const scopes = narrowedScopes(partner, field(form, 'scope'));
@@ -61,10 +62,11 @@ export function tokenRoute(app: FastifyInstance): void {
     if (!result.ok) throw oauth2Errors.badRefreshToken();
     const user = mock.world.directory.user(result.value.loginId);
     if (!user) throw oauth2Errors.badRefreshToken();
-    return issueUserTokens(app, request, partner, user, 'oauth2-refresh', scopes, result.value);
+    return issueUserTokens(request, partner, user, 'oauth2-refresh', scopes, result.value);
   }
 
-  async function codeGrant(app: FastifyInstance, request: FastifyRequest, partner: PartnerApp, form: Form) {
+  async function codeGrant(request: FastifyRequest, partner: PartnerApp, form: Form) {
+    const { mock } = request;
     const code = field(form, 'code');
     if (!code) throw oauth2Errors.codeMissing();
     const redirectUri = field(form, 'redirect_uri');
@@ -78,7 +80,7 @@ export function tokenRoute(app: FastifyInstance): void {
     if (!used.ok) throw oauth2Errors.badCode();
     const user = mock.world.directory.user(used.value.loginId);
     if (!user) throw oauth2Errors.badCode();
-    return issueUserTokens(app, request, partner, user, 'oauth2-code', [...partner.scopes]);
+    return issueUserTokens(request, partner, user, 'oauth2-code', [...partner.scopes]);
   }
 }
 
@@ -102,12 +104,12 @@ function field(form: Form, name: string): string | undefined {
   }
 }
 
-function authenticateClient(app: FastifyInstance, form: Form): PartnerApp {
+function authenticateClient(mock: MockState, form: Form): PartnerApp {
   const clientId = field(form, 'client_id');
   if (!clientId) throw oauth2Errors.clientIdMissing();
   const clientSecret = field(form, 'client_secret');
   if (!clientSecret) throw oauth2Errors.clientSecretMissing();
-  const directory = app.mock.world.directory;
+  const directory = mock.world.directory;
   const partner = directory.authenticateApp(clientId, clientSecret);
   if (partner) return partner;
   throw directory.app(clientId) ? oauth2Errors.wrongClientSecret() : oauth2Errors.clientNotFound();
