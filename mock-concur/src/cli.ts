@@ -37,6 +37,8 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
                               ?code= (default, legacy) or ?id=…&requestToken=… (current)
   (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
                               per start, so browsers sign in again after a restart)
+  --max-sandboxes N           how many sandboxes (POST /_mock/sandboxes) at once (default 1000)
+  --sandbox-idle-ttl MIN      drop a sandbox unused this many minutes (default 60; 0 never)
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
                               restart and a kill -9 (env STATE_DIR; default: in memory only)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
@@ -83,6 +85,8 @@ try {
       'expires-in-format': { type: 'string' },
       'demo-app-redirect': { type: 'string' },
       'state-dir': { type: 'string' },
+      'max-sandboxes': { type: 'string' },
+      'sandbox-idle-ttl': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -102,6 +106,8 @@ const host = args.host || process.env.HOST || '127.0.0.1';
 const port = wholeNumber('--port', args.port || process.env.PORT || undefined) ?? 8080;
 const ttlMinutes = args['request-token-ttl'];
 if (ttlMinutes !== undefined && !(Number(ttlMinutes) > 0)) fail(`--request-token-ttl must be a positive number of minutes, got '${ttlMinutes}'`);
+const idleMinutes = args['sandbox-idle-ttl'];
+if (idleMinutes !== undefined && !(Number(idleMinutes) >= 0)) fail(`--sandbox-idle-ttl must be a number of minutes (0: never), got '${idleMinutes}'`);
 
 // A mock reachable from other machines guards its control API with a token: made up here
 // (and printed below) when none is given. On loopback none is needed.
@@ -127,6 +133,8 @@ const input: MockConcurInput = {
   allowChunked: args['allow-chunked'] ? true : undefined,
   refreshTokenRotation: oneOf('--refresh-token-rotation', args['refresh-token-rotation'], ['rotate', 'reuse'], String) as MockConcurInput['refreshTokenRotation'],
   expiresInFormat: oneOf('--expires-in-format', args['expires-in-format'], ['number', 'string'], String) as MockConcurInput['expiresInFormat'],
+  maxSandboxes: wholeNumber('--max-sandboxes', args['max-sandboxes']),
+  sandboxIdleTtlMs: idleMinutes === undefined ? undefined : Math.round(Number(idleMinutes) * MINUTE_MS),
   demoAppRedirect: oneOf('--demo-app-redirect', args['demo-app-redirect'], ['code', 'requestToken'], String) as MockConcurInput['demoAppRedirect'],
   // Environment only: a secret on the command line would show in the process list.
   sessionSecret: process.env.SESSION_SECRET || undefined,
@@ -169,6 +177,7 @@ console.log(`mock-concur listening on ${url}
   App Center             ${url}/appcenter   (sign in as the traveler)
   Console                ${url}/_mock/console${controlToken ? `?token=${encodeURIComponent(controlToken)}` : ''}
   Health                 ${url}/_mock/health
+  Sandboxes              POST ${url}/_mock/sandboxes → its own Concur at ${url}/sandboxes/{id}${app.sandboxes.size ? ` (${app.sandboxes.size} durable restored)` : ''}
 ${controlLine()}${stateLine()}`);
 
 function controlLine(): string {

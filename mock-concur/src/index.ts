@@ -15,7 +15,9 @@ export type { FaultRule, FaultRuleInput } from './http/faults.js';
 export type { JournalEntry } from './http/journal.js';
 export type { Role } from './domain/roles.js';
 export type { TokenElementSpelling } from './wire/access-token-codec.js';
-export { startMockConcur, type MockConcurHandle, type StartedMockConcur, type StartMockConcurOptions } from './testing/start-mock-concur.js';
+export { startMockConcur, type MockConcurHandle, type MockConcurServer, type StartedMockConcur, type StartMockConcurOptions } from './testing/start-mock-concur.js';
+export type { MockConcurSandbox } from './testing/sandbox-handle.js';
+export type { SandboxOptions } from './sandbox-options.js';
 export {
   MockControlClient,
   MockControlError,
@@ -27,6 +29,7 @@ export {
   type MockConnectionRequest,
   type MockControlClientOptions,
   type MockHealth,
+  type MockSandbox,
   type MockTokenState,
   type MockUser,
   type MockUserInput,

@@ -1,6 +1,7 @@
 import type { FaultRule, FaultRuleInput } from '../http/faults.js';
 import type { JournalEntry } from '../http/journal.js';
 import type { Role } from '../domain/roles.js';
+import type { SandboxOptions } from '../sandbox-options.js';
 
 /** The lifecycle states the control API counts connection requests in. */
 export type ConnectionRequestStatus = 'Pending' | 'Processing' | 'Retry' | 'Connected' | 'Failed';
@@ -95,6 +96,22 @@ export interface MockAccessToken {
   state: 'active' | 'expired' | 'revoked';
 }
 
+/** A sandbox as `/_mock/sandboxes` describes it. */
+export interface MockSandbox {
+  id: string;
+  /** Point clients here: everything the root serves, against the sandbox's own world. */
+  url: string;
+  /** `/sandboxes/{id}`. */
+  path: string;
+  durable: boolean;
+  createdAt: string;
+  lastUsedAt: string;
+  /** When it is dropped unless used before; null when durable. */
+  expiresAt: string | null;
+  options: SandboxOptions;
+  counts: { users: number; apps: number; accessTokens: number; connectionRequests: number; journal: number; faultRules: number };
+}
+
 export interface MockControlClientOptions {
   /** Per call; default 10 s (seeding a million requests takes a few). */
   timeoutMs?: number;
@@ -124,6 +141,7 @@ export class MockControlClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #timeoutMs: number;
   readonly #token: Record<string, string>;
+  readonly #options: MockControlClientOptions;
 
   constructor(
     /** The mock's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -131,6 +149,7 @@ export class MockControlClient {
     options: MockControlClientOptions = {},
   ) {
     this.url = url.replace(/\/+$/, '');
+    this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#token = options.controlToken === undefined ? {} : { 'x-mock-control-token': options.controlToken };
@@ -217,6 +236,29 @@ export class MockControlClient {
 
   clearFaults(): Promise<void> {
     return this.call('DELETE', '/_mock/faults');
+  }
+
+  /** A new sandbox (at the root only): its own data, clock, faults and journal, seeded as at start. */
+  createSandbox(options: SandboxOptions = {}): Promise<MockSandbox> {
+    return this.call('POST', '/_mock/sandboxes', options);
+  }
+
+  sandboxes(): Promise<{ total: number; max: number; items: MockSandbox[] }> {
+    return this.call('GET', '/_mock/sandboxes');
+  }
+
+  sandbox(id: string): Promise<MockSandbox> {
+    return this.call('GET', `/_mock/sandboxes/${encodeURIComponent(id)}`);
+  }
+
+  /** Drops a sandbox at once; its tokens, ids and sessions are unknown from then on. */
+  deleteSandbox(id: string): Promise<void> {
+    return this.call('DELETE', `/_mock/sandboxes/${encodeURIComponent(id)}`);
+  }
+
+  /** The same client (token, timeout, fetch) for another base URL: a sandbox's. */
+  at(url: string): MockControlClient {
+    return new MockControlClient(url, this.#options);
   }
 
   /** Back to the seeded demo data (the clock keeps its time). */

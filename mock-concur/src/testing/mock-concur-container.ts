@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { MockControlClient } from './control-client.js';
-import type { MockConcurHandle } from './start-mock-concur.js';
+import { openSandbox } from './sandbox-handle.js';
+import type { MockConcurServer } from './start-mock-concur.js';
 
 /**
  * The mock in a container, for test suites in any language's CI that can run Testcontainers
@@ -25,7 +26,7 @@ export interface MockConcurContainerOptions {
   env?: Record<string, string>;
 }
 
-export interface StartedMockConcurContainer extends MockConcurHandle {
+export interface StartedMockConcurContainer extends MockConcurServer {
   readonly container: StartedTestContainer;
   /**
    * The container listens on all its interfaces, so its control API needs a token: made up
@@ -71,5 +72,6 @@ export async function startMockConcurContainer(options: MockConcurContainerOptio
   const url = `http://${container.getHost()}:${container.getMappedPort(MOCK_PORT)}`;
   let stopped: Promise<void> | undefined;
   const close = () => (stopped ??= container.stop().then(() => undefined));
-  return { url, control: new MockControlClient(url, { controlToken }), controlToken, container, close, [Symbol.asyncDispose]: close };
+  const control = new MockControlClient(url, { controlToken });
+  return { url, control, controlToken, container, sandbox: (sandboxOptions) => openSandbox(control, sandboxOptions), close, [Symbol.asyncDispose]: close };
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildMockConcur } from '../app.js';
 import type { Clock } from '../domain/clock.js';
 import type { MockConcurInput } from '../options.js';
+import type { SandboxOptions } from '../sandbox-options.js';
 import { MockControlClient } from './control-client.js';
+import { openSandbox, type MockConcurSandbox } from './sandbox-handle.js';
 
 /** What `startMockConcur()` and `startMockConcurContainer()` both answer. */
 export interface MockConcurHandle {
@@ -16,7 +18,17 @@ export interface MockConcurHandle {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export interface StartedMockConcur extends MockConcurHandle {
+/** A running mock (in-process or a container) that makes sandboxes. */
+export interface MockConcurServer extends MockConcurHandle {
+  /**
+   * A sandbox of this mock: its own data, clock, faults and journal, seeded as at start,
+   * with the per-world options `npm start` takes (`{ seed, travelers, clock, queueMode, … }`).
+   * `close()` deletes it; `await using sandbox = await mock.sandbox()` does at the end of the scope.
+   */
+  sandbox(options?: SandboxOptions): Promise<MockConcurSandbox>;
+}
+
+export interface StartedMockConcur extends MockConcurServer {
   /** The mock's clock: `clock.advance(16 * 60_000)` expires request tokens at once. */
   readonly clock: Clock;
   /** The state behind the control API, for tests that want more than HTTP. */
@@ -56,9 +68,11 @@ export async function startMockConcur(options: StartMockConcurOptions = {}): Pro
         clearTimeout(cut);
       }
     })());
+  const control = new MockControlClient(url, rest.controlToken === undefined ? {} : { controlToken: rest.controlToken });
   return {
     url,
-    control: new MockControlClient(url, rest.controlToken === undefined ? {} : { controlToken: rest.controlToken }),
+    control,
+    sandbox: (sandboxOptions) => openSandbox(control, sandboxOptions),
     clock: app.mock.clock,
     state: app.mock,
     app,
