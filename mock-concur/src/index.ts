@@ -17,6 +17,7 @@ export type { Role } from './domain/roles.js';
 export type { TokenElementSpelling } from './wire/access-token-codec.js';
 export { startMockConcur, type MockConcurHandle, type MockConcurServer, type StartedMockConcur, type StartMockConcurOptions } from './testing/start-mock-concur.js';
 export type { MockConcurSandbox } from './testing/sandbox-handle.js';
+export { connectMockConcur, type RunningMockConcur } from './testing/connect-mock-concur.js';
 export type { SandboxOptions } from './sandbox-options.js';
 export {
   MockControlClient,

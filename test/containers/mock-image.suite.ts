@@ -55,6 +55,23 @@ export function mockImageSuite(): void {
     expect(answer.status).toBe(503);
   }, 120_000);
 
+  it('makes sandboxes through the container handle: each its own world, dropped on close', async () => {
+    const before = await mock.control.health();
+    const sandbox = await mock.sandbox({ seed: 7, travelers: 3, clock: 'manual' });
+    expect(sandbox.url).toBe(`${mock.url}/sandboxes/${sandbox.id}`);
+    expect((await sandbox.control.health()).connectionRequests.Pending).toBe(3);
+    await sandbox.control.advanceClock(3600);
+    expect((await sandbox.control.clock()).offsetSeconds).toBe(3600);
+    // The root saw none of it.
+    expect((await mock.control.health()).connectionRequests).toEqual(before.connectionRequests);
+    const report = await verifyProvider({ baseUrl: sandbox.url, mockControlToken: mock.controlToken });
+    expect(report.results.filter((r) => r.outcome !== 'passed').map((r) => r.key)).toEqual([]);
+    await sandbox.close();
+    await sandbox.close(); // twice is fine
+    expect((await mock.control.sandboxes()).items.map((s) => s.id)).not.toContain(sandbox.id);
+    expect((await fetch(`${sandbox.url}/_mock/health`)).status).toBe(404);
+  }, 120_000);
+
   it('stops cleanly on SIGTERM, well before docker would kill it', async () => {
     const starting = performance.now();
     const other = await startMockConcurContainer({ image: 'mock-concur:testcontainers' });

@@ -34,6 +34,9 @@ describe("the README's curl sessions, run with bash against a mock", () => {
       expect(stdout).toContain('<Message>Request token has expired</Message>');
       expect(stdout).toMatch(/"Retry":1\b/);
       expect(stdout).toMatch(/revoked \d+ token\(s\) of traveler@demo\.example/);
+      // Step 9: a sandbox of its own, untouched by steps 1–8, deleted at the end.
+      expect(stdout).toContain('"connectionRequests":{"Pending":3,"Processing":0,"Retry":0,"Connected":0,"Failed":0}');
+      expect(stdout.trim()).toMatch(/\}204$/);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
