@@ -166,6 +166,39 @@ describe.skipIf(!run)("Concur's pages in Chromium", () => {
     await screenshot(page, 'console-375px');
   });
 
+  it("lists the sandboxes in the root's console and opens each one's own console and App Center", async () => {
+    await using sandbox = await mock.sandbox({ travelers: 3 });
+    await sandbox.control.advanceClock(3600);
+    await sandbox.control.addApp({ name: 'Sandboxed Partner', ...APP, scopes: ['CONREQ'], redirectUris: [`${partnerUrl}/callback`] });
+    await page.goto(`${mock.url}/_mock/console`);
+    const link = page.locator('[data-rows="sandboxes"] a');
+    await link.waitFor();
+    expect(await page.locator('[data-rows="sandboxes"] td').first().textContent()).toBe(sandbox.id);
+    await screenshot(page, 'console-sandboxes');
+    await link.click();
+    await page.waitForURL(`${sandbox.url}/_mock/console`);
+    // The sandbox's own queue and clock, read through its prefix.
+    await page.getByText('Pending 3').waitFor();
+    expect(await page.locator('[data-field="clock-mode"]').textContent()).toContain('offset 3600 s');
+    expect(await page.locator('[data-rows="sandboxes"]').count()).toBe(0);
+    // Its App Center: sign-in and Connect stay inside the sandbox, to the app's redirect URI.
+    await page.goto(`${sandbox.url}/appcenter`);
+    expect(page.url()).toBe(`${sandbox.url}/signin?returnTo=${encodeURIComponent(`/sandboxes/${sandbox.id}/appcenter`)}`);
+    await signIn(USER);
+    expect(page.url()).toBe(`${sandbox.url}/appcenter`);
+    await page.getByRole('link', { name: 'Learn More about Sandboxed Partner' }).click();
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.waitForURL(/\/callback\?code=/);
+    const code = new URL(page.url()).searchParams.get('code')!;
+    // The code is the sandbox's: unknown at the root, exchanged in the sandbox.
+    const exchange = (base: string) => fetch(`${base}/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`);
+    expect((await exchange(mock.url)).status).toBe(400); // the root has the same app (beforeEach), not the code
+    expect((await exchange(sandbox.url)).status).toBe(200);
+    // Signed in to the sandbox only.
+    await page.goto(`${mock.url}/appcenter`);
+    expect(page.url()).toContain(`${mock.url}/signin`);
+  });
+
   it('authorizes through /oauth2/v0/authorize: consent, back with code, geolocation and state; the code exchanged once at /oauth2/v0/token', async () => {
     const state = 'v0 state';
     await page.goto(`${mock.url}/oauth2/v0/authorize?${new URLSearchParams({ client_id: APP.consumerKey, scope: 'CONREQ ITINER', redirect_uri: `${partnerUrl}/callback`, response_type: 'code', state })}`);
