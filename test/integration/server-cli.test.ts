@@ -57,8 +57,22 @@ describe('the mock-concur CLI', () => {
     expect(out).toContain(`/_mock/console?token=${encodeURIComponent(token)}`);
   });
 
+  it('takes --max-sandboxes and --sandbox-idle-ttl, and says where sandboxes are made', async () => {
+    child = startCli(['--port', '0', '--max-sandboxes', '1', '--sandbox-idle-ttl', '5', '--log-level', 'silent']);
+    const out = await waitForOutput(child, /Sandboxes\s+POST \S+/);
+    const url = /listening on (\S+)/.exec(out)![1]!;
+    expect(out).toContain(`POST ${url}/_mock/sandboxes`);
+    const make = () => fetch(`${url}/_mock/sandboxes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const first = await make();
+    expect(first.status).toBe(201);
+    const made = (await first.json()) as { createdAt: string; expiresAt: string; url: string };
+    expect(Date.parse(made.expiresAt) - Date.parse(made.createdAt)).toBe(5 * 60_000);
+    expect((await fetch(`${made.url}/_mock/health`)).status).toBe(200);
+    expect((await make()).status).toBe(429);
+  });
+
   it('refuses an unknown flag or a bad value with exit code 2 and the usage', async () => {
-    for (const args of [['--nope'], ['--port', 'abc'], ['--clock', 'sideways']]) {
+    for (const args of [['--nope'], ['--port', 'abc'], ['--clock', 'sideways'], ['--max-sandboxes', 'many'], ['--sandbox-idle-ttl', '-5']]) {
       const proc = startCli(args);
       let err = '';
       proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
