@@ -1,5 +1,6 @@
 import { createClock, type Clock } from './domain/clock.js';
 import { seedDemoData } from './domain/demo-data.js';
+import { SignedOutSessions } from './domain/signed-out-sessions.js';
 import { FaultRules } from './http/faults.js';
 import { Journal } from './http/journal.js';
 import { createWorld, type World } from './domain/world.js';
@@ -24,6 +25,8 @@ export interface SandboxIdentity {
 export class MockState {
   readonly clock: Clock;
   readonly faults = new FaultRules();
+  /** Web-page sessions ended by signing out; kept across resets (the cookie may still name a user who exists). */
+  readonly signedOut = new SignedOutSessions();
   readonly journal: Journal;
   /** With `stateDir`: where every change is saved before the response that shows it. */
   readonly persistence: StateStore | null;

@@ -68,6 +68,33 @@ describe("the mock's web pages", () => {
     expect(app.mock.journal.list().filter((e) => e.note?.includes('App Center connect'))).toHaveLength(0);
   });
 
+  it('ends the session on the server at sign-out: a copy of the cookie kept elsewhere signs nobody in', async () => {
+    await browser.signIn();
+    const copy = browser.against(app);
+    const appCenter = await browser.request('GET', '/appcenter');
+    expect(appCenter.statusCode).toBe(200);
+    const out = await browser.request('POST', '/signout', { _csrf: browser.csrf(appCenter) });
+    expect([out.statusCode, out.headers.location]).toEqual([303, '/signin']);
+    expect((await browser.request('GET', '/appcenter')).statusCode).toBe(303);
+    expect((await copy.request('GET', '/appcenter')).statusCode).toBe(303);
+    // Signing in again is a new session.
+    await copy.signIn();
+    expect((await copy.request('GET', '/appcenter')).statusCode).toBe(200);
+  });
+
+  it('ends a session after 12 hours of machine time, whatever the mock clock says', async () => {
+    let now = Date.UTC(2026, 11, 1, 8);
+    const timed = await mockConcur({ wallClock: () => now });
+    const b = new Browser(timed);
+    await b.signIn();
+    await timed.inject({ method: 'POST', url: '/_mock/clock/advance', payload: { seconds: 30 * 86_400 } });
+    now += 11 * 3_600_000;
+    expect((await b.request('GET', '/appcenter')).statusCode).toBe(200);
+    now += 3_600_000;
+    expect((await b.request('GET', '/appcenter')).statusCode).toBe(303);
+    await timed.close();
+  });
+
   it('treats a tampered session cookie as signed out', async () => {
     await browser.signIn();
     browser.setCookie('concur_mock_session', Buffer.from(JSON.stringify({ u: DEMO.admin.loginId })).toString('base64url') + '.forgedsignature');
