@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { consolePage } from '../views/console-page.js';
 import { sendPage } from '../send-page.js';
+import { errors } from '../../wire/errors.js';
+import { sendError } from '../../wire/respond.js';
 
 const MAX_STEP_SECONDS = 366 * 24 * 3600;
 
@@ -16,11 +18,13 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
   app.post('/_mock/console/clock', { preHandler: app.csrfProtection, bodyLimit: 4096 }, async (request, reply) => {
     const raw = (request.body as Record<string, unknown> | undefined)?.['seconds'];
     const seconds = typeof raw === 'string' && /^\d{1,8}$/.test(raw) ? Number(raw) : NaN;
-    if (!(seconds > 0 && seconds <= MAX_STEP_SECONDS)) return reply.code(400).send({ Message: 'seconds must be a whole number between 1 and 31622400' });
+    // A control-API refusal: JSON in the control API's full envelope (Message, Server-Time, Id).
+    const refuse = (why: string) => sendError(reply, 'json', errors.invalidParameter('seconds', why), request.mock.clock.now());
+    if (!(seconds > 0 && seconds <= MAX_STEP_SECONDS)) return refuse(`a whole number between 1 and ${MAX_STEP_SECONDS}`);
     try {
       request.mock.clock.advance(seconds * 1000);
     } catch (error) {
-      if (error instanceof RangeError) return reply.code(400).send({ Message: error.message });
+      if (error instanceof RangeError) return refuse(error.message);
       throw error;
     }
     // The script asks for JSON and stays on the page; a plain form post comes back to it.
