@@ -30,6 +30,16 @@ describe('sandbox routes under bad input', () => {
     nastyText.filter((s) => s.length > 0 && !/[/?#]/.test(s)),
   );
   const encode = (id: string) => encodeURIComponent(id).replace(/%25([0-9A-F]{2})/g, '%$1');
+  /** How the router reads the segment (`.`/`..` resolve as paths); an invalid escape stays as sent. */
+  const dotsOnly = (id: string) => {
+    let decoded = encode(id);
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      // A malformed %-escape: the router answers it (400) before any sandbox is looked up.
+    }
+    return /^\.+$/.test(decoded);
+  };
   const rest = fc.constantFrom('/_mock/health', '/_mock/clock', '/_mock/journal', '/api/v3.2/common/connectionrequests', '/net2/oauth2/accesstoken.ashx', '/oauth2/v0/token', '/appcenter', '/signin', '/_mock/console', '', '/', '/nope');
 
   it('answers any path under an unknown or malformed sandbox id with 404 (414 when too long) in the envelope', async () => {
@@ -40,7 +50,7 @@ describe('sandbox routes under bad input', () => {
         expect(res.statusCode, `${method} ${url}: ${describeResponse(res)}`).toBeLessThan(500);
         if (res.statusCode === 414) return;
         // `/sandboxes/./x` and `%2e%2e` resolve as paths do; anything still under the prefix is a 404.
-        if (/^\.+$/.test(decodeURIComponent(encode(id)))) return;
+        if (dotsOnly(id)) return;
         // The pages answer people (a method they serve): an HTML error page, 404 as well.
         if (String(res.headers['content-type']).startsWith('text/html')) {
           expect(['/appcenter', '/signin', '/_mock/console']).toContain(path);
@@ -94,7 +104,7 @@ describe('sandbox routes under bad input', () => {
       fc.asyncProperty(badId, fc.constantFrom('GET', 'DELETE'), async (id, method) => {
         const res = await send(app, { method, url: `/_mock/sandboxes/${encode(id)}` });
         expect(res.statusCode, describeResponse(res)).toBeLessThan(500);
-        if (/^\.+$/.test(decodeURIComponent(encode(id))) || res.statusCode === 414) return;
+        if (dotsOnly(id) || res.statusCode === 414) return;
         assertConcurError(res, 'json', [404, 405]);
       }),
       RUNS,
