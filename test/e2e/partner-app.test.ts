@@ -56,9 +56,23 @@ describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Accounts linked');
     expect(await page.getByText('Signed in as Ada Lovelace').isVisible()).toBe(true);
     await shot(page, 'partner-accounts-linked');
-    await page.getByRole('link', { name: 'See linked accounts' }).click();
+    await page.getByRole('link', { name: 'See your account' }).click();
+    await page.waitForURL(`${pair.url}/accounts`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your account');
     expect(await page.getByRole('heading', { name: /Ada Lovelace/ }).textContent()).toContain('Linked to SAP Concur');
-    await shot(page, 'partner-linked-accounts');
+    expect(await page.getByText('ada@example.com').isVisible()).toBe(true);
+    expect(await page.getByText(/taylor\.traveler@example\.com|sam\.rivera@example\.com|TL-700000000[12]/).count()).toBe(0);
+    await shot(page, 'partner-your-account');
+    // Signed out, the menu has no account link and the page asks to sign in, showing no one's data.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${pair.url}/`);
+    expect(await page.getByRole('link', { name: 'Your account' }).count()).toBe(0);
+    const signedOut = await page.goto(`${pair.url}/accounts`);
+    expect(signedOut?.status()).toBe(401);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in to see your account');
+    expect(await page.getByText(/Ada Lovelace|ada@example\.com/).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Connect with SAP Concur' }).getAttribute('href')).toBe('/connect');
+    await shot(page, 'partner-account-signed-out');
   });
 
   it('signs an existing member in by keyboard alone, with a visible focus ring', async () => {
@@ -128,6 +142,7 @@ describe.skipIf(!hasChromium)('the partner app in Chromium', () => {
     expect(await page.locator('dd').first().textContent()).toBe(name);
     expect(await page.locator('main img, main script').count()).toBe(0);
     await page.goto(`${pair.url}/accounts`);
+    expect(await page.locator('#account-heading').textContent()).toContain(name);
     expect(await page.locator('main img, main script').count()).toBe(0);
     await shot(page, 'partner-xss-name-as-text');
   });

@@ -57,7 +57,7 @@ export async function callbackRoutes(app: FastifyInstance, ctx: PartnerContext):
     if (code === undefined || code === '') return showProblem(reply, { kind: 'missing-code', status: 400 }, member);
     if (code.length > MAX_CODE_LENGTH || !/^[\x21-\x7e]+$/.test(code)) return showProblem(reply, { kind: 'invalid', status: 400 }, member);
     if (ctx.codes.wasSpent(code)) {
-      const note = member?.concurLink ? 'Your accounts are linked: see Linked accounts.' : undefined;
+      const note = member?.concurLink ? 'Your accounts are linked: see Your account, at the top of the page.' : undefined;
       return showProblem(reply, { kind: 'used', status: 400 }, member, note);
     }
 

@@ -11,7 +11,7 @@ export interface HomePageModel {
 
 export function homePage(model: HomePageModel): SafeHtml {
   const linked = model.member?.concurLink
-    ? html`<p class="notice">Your account is linked to SAP Concur. <a href="/accounts">See the details</a>.</p>`
+    ? html`<p class="notice">Your account is linked to SAP Concur. <a href="/accounts">See your account</a>.</p>`
     : null;
   return html`<p class="eyebrow">Business travel, rewarded</p>
     <h1>${BRAND}</h1>

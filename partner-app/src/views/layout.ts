@@ -5,7 +5,7 @@ export const BRAND = 'TripLink Demo Rewards';
 
 export interface PageFrame {
   title: string;
-  /** The signed-in member, for the header. */
+  /** The signed-in member, for the header's menu (none without one). */
   member?: PartnerMember | undefined;
   /** For the header's sign-out form. */
   csrfToken?: string | undefined;
@@ -14,9 +14,11 @@ export interface PageFrame {
 
 /** Every page's frame: one h1 per page (in `body`), a skip link, landmarks, a viewport for phones. */
 export function layout(frame: PageFrame): string {
-  const signOut = frame.member && frame.csrfToken
-    ? html`<span class="who">Signed in as ${frame.member.name}</span>
-        <form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${frame.csrfToken}"><button type="submit">Sign out</button></form>`
+  // Only a signed-in member has an account page to go to, so only they get the menu.
+  const nav = frame.member
+    ? html`<nav class="site-nav" aria-label="Main"><a href="/accounts">Your account</a>
+        <span class="who">Signed in as ${frame.member.name}</span>
+        ${frame.csrfToken ? html`<form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${frame.csrfToken}"><button type="submit">Sign out</button></form>` : null}</nav>`
     : null;
   return html`<!doctype html>
 <html lang="en">
@@ -30,7 +32,7 @@ export function layout(frame: PageFrame): string {
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header"><div class="inner">
   <a class="logo" href="/"><span class="logo-mark" aria-hidden="true">✈</span>${BRAND}</a>
-  <nav class="site-nav" aria-label="Main"><a href="/accounts">Linked accounts</a>${signOut}</nav>
+  ${nav}
 </div></header>
 <main id="main" tabindex="-1">
 ${frame.body}

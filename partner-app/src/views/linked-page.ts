@@ -22,7 +22,7 @@ export function linkedPage(member: PartnerMember & { concurLink: ConcurLink }, a
     </section>
     <div class="actions">
       <a class="button" href="${appCenterUrl}">Return to the SAP Concur App Center</a>
-      <a class="button secondary" href="/accounts">See linked accounts</a>
+      <a class="button secondary" href="/accounts">See your account</a>
     </div>
     <p>You can disconnect at any time from the app's listing in the SAP Concur App Center.</p>`;
 }

@@ -62,8 +62,7 @@ ol.steps li { margin-bottom: .4rem; }
 .status { display: inline-block; font-size: .85rem; font-weight: 700; padding: .1rem .5rem; border-radius: 999px; }
 .status.linked { background: #dff3e4; color: var(--ok); }
 .status.unlinked { background: #eef1f4; color: var(--muted); }
-.member-list { list-style: none; padding: 0; margin: 1.5rem 0 0; display: grid; gap: 1rem; }
-.member-list h2 { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.account-heading { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .site-footer { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; color: var(--muted); font-size: .85rem; }
 @media (max-width: 30rem) {
   h1 { font-size: 1.45rem; }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPartnerApp } from 'partner-app';
+import { buildPartnerApp, DEMO_MEMBERS } from 'partner-app';
 import { FormSession, heading } from './form-session.js';
 import { DEMO_KEY, mockTokens, requestToken, startPair, TRAVELER, type Pair } from '../../support/partner-pair.js';
 
@@ -46,8 +46,16 @@ describe('the partner app linking through the App Center flow', () => {
     expect(linked.html).toMatch(/TL-71\d{8}/);
     const tokens = await mockTokens(pair.mock);
     expect(tokens).toEqual([expect.objectContaining({ consumerKey: DEMO_KEY, loginId: TRAVELER, state: 'active' })]);
+    // The account page is Ada's own, and only hers.
     const accounts = await browser.get('/accounts');
-    expect(accounts.html).toMatch(/Ada Lovelace[\s\S]*Linked to SAP Concur/);
+    expect(accounts.status).toBe(200);
+    expect(heading(accounts.html)).toBe('Your account');
+    expect(accounts.html).toMatch(/<h2[^>]*>Ada Lovelace\s*<span class="status linked">Linked to SAP Concur<\/span><\/h2>/);
+    expect(accounts.html).toContain('ada@example.com');
+    for (const other of DEMO_MEMBERS) {
+      expect(accounts.html).not.toContain(other.email);
+      expect(accounts.html).not.toContain(other.membershipNumber);
+    }
   });
 
   it('links an existing member who signs in, and the signed-in header names them', async () => {
@@ -175,7 +183,11 @@ describe('the partner app linking through the App Center flow', () => {
     await browser.post('/link/sign-in', TAYLOR);
     const accounts = await browser.get('/accounts');
     expect(accounts.html).toMatch(/<code>0_[^<]{2}…[^<]{4}<\/code>/);
-    expect(accounts.html).toContain('1 of 2 members have linked');
+    // The page is the signed-in member's own: Taylor, linked; Sam (not signed in) is not on it.
+    expect(accounts.html).toMatch(/<h2[^>]*>Taylor Traveler\s*<span class="status linked">Linked to SAP Concur<\/span><\/h2>/);
+    expect(accounts.html).toContain('TL-7000000001');
+    expect(accounts.html).not.toContain('TL-7000000002');
+    expect(accounts.html).not.toContain('sam.rivera@example.com');
   });
 });
 
@@ -258,7 +270,9 @@ describe('the JSON file store', () => {
 
   it('keeps members and their tokens across a restart, in a file only its owner can read', async () => {
     const storePath = join(dir, 'members.json');
-    const pair = await startPair({ storePath });
+    // One cookie secret across the restart (as SESSION_SECRET gives a real deployment), so Pat's browser stays signed in.
+    const cookieSecret = 'the-same-cookie-secret-before-and-after-the-restart';
+    const pair = await startPair({ storePath, cookieSecret });
     try {
       const browser = new FormSession(pair.url);
       await browser.get(`/concur/callback?code=${await requestToken(pair.mock)}`);
@@ -269,12 +283,21 @@ describe('the JSON file store', () => {
       expect(pat.concurLink?.accessToken).toMatch(/^0_/);
       expect((await stat(storePath)).mode & 0o777).toBe(0o600);
 
-      const restarted = await buildPartnerApp({ concurBaseUrl: pair.mock.url, logLevel: 'silent', storePath });
+      const restarted = await buildPartnerApp({ concurBaseUrl: pair.mock.url, logLevel: 'silent', storePath, cookieSecret, now: () => pair.mock.clock.now() });
       try {
-        const accounts = await restarted.inject({ url: '/accounts' });
-        expect(accounts.body).toMatch(/Persistent Pat[\s\S]*Linked to SAP Concur/);
-        expect(accounts.body).toContain('3 members');
-        expect(accounts.body).not.toContain(pat.concurLink!.accessToken);
+        // All three members came back (the two demo members were not seeded again).
+        expect((await restarted.inject({ url: '/health' })).json()).toEqual({ status: 'ok', members: 3 });
+        const accessToken = pat.concurLink!.accessToken;
+        const accounts = await restarted.inject({ url: '/accounts', headers: { cookie: `triplink_session=${browser.cookie('triplink_session')!}` } });
+        expect(accounts.statusCode).toBe(200);
+        expect(accounts.body).toMatch(/Persistent Pat\s*<span class="status linked">Linked to SAP Concur/);
+        expect(accounts.body).toContain(`<code>${accessToken.slice(0, 4)}…${accessToken.slice(-4)}</code>`);
+        expect(accounts.body).not.toContain(accessToken);
+        // Without Pat's session the restarted app shows none of it.
+        const anonymous = await restarted.inject({ url: '/accounts' });
+        expect(anonymous.statusCode).toBe(401);
+        expect(anonymous.body).not.toContain('pat@example.com');
+        expect(anonymous.body).not.toContain('Persistent Pat');
       } finally {
         await restarted.close();
       }

@@ -62,7 +62,7 @@ describe('escaping of member names', () => {
   });
   afterAll(() => pair.close());
 
-  it('shows any name a member chooses as text on the linked and accounts pages, never as markup', async () => {
+  it('shows any name a member chooses as text on the linked and account pages, never as markup', async () => {
     const names = fc
       .oneof(fc.constantFrom(...ATTACKS), fc.string({ minLength: 1, maxLength: 60 }), fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', ' ', '/', '='), minLength: 1, maxLength: 30 }))
       .map((name) => name.trim())
@@ -73,22 +73,30 @@ describe('escaping of member names', () => {
       const browser = new FormSession(pair.url);
       await browser.get(`/concur/callback?code=${await requestToken(pair.mock)}`);
       await browser.get('/link');
-      const created = await browser.post('/link/create', { name, email: `member${n++}@example.com`, password: 'long-enough-password' });
+      const index = n++;
+      const created = await browser.post('/link/create', { name, email: `member${index}@example.com`, password: 'long-enough-password' });
       expect(created.location).toBe('/linked');
-      return { linked: await browser.get('/linked'), accounts: await browser.get('/accounts') };
+      return { index, linked: await browser.get('/linked'), accounts: await browser.get('/accounts') };
     }
     // Tags with their attributes: a name that became markup would change this skeleton.
     const skeleton = (page: string) => page.match(/<[^>]*>/g)!.map((tag) => tag.replace(/value="[^"]*"/, 'value=""'));
-    const baseline = skeleton((await linkMember('Baseline Member')).linked.html);
+    const first = await linkMember('Baseline Member');
+    const baseline = skeleton(first.linked.html);
+    const accountBaseline = skeleton(first.accounts.html);
     await fc.assert(
       fc.asyncProperty(names, async (name) => {
-        const { linked, accounts } = await linkMember(name);
+        const { index, linked, accounts } = await linkMember(name);
         expect(linked.html).toContain(escapeHtml(name));
         expect(skeleton(linked.html)).toEqual(baseline);
+        expect(accounts.status).toBe(200);
         expect(accounts.html).toContain(escapeHtml(name));
+        expect(skeleton(accounts.html)).toEqual(accountBaseline);
         expect(accounts.html.match(/<h1[\s>]/g)).toHaveLength(1);
         expect(accounts.html.match(/<\/main>/g)).toHaveLength(1);
-        expect(accounts.html.match(/<li class="card"/g)).toHaveLength(n + 2);
+        // One account on the page, the member's own: no other member's email.
+        expect(accounts.html.match(/<section class="card/g)).toHaveLength(1);
+        expect(accounts.html).toContain(`member${index}@example.com`);
+        for (let other = 0; other < n; other++) if (other !== index) expect(accounts.html).not.toContain(`member${other}@example.com`);
       }),
       { numRuns: 40 },
     );
