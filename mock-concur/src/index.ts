@@ -30,6 +30,7 @@ export {
   type MockConnectionRequest,
   type MockControlClientOptions,
   type MockHealth,
+  type PageQuery,
   type MockSandbox,
   type MockTokenState,
   type MockUser,

@@ -270,9 +270,9 @@ export class TokenService {
     return this.accessTokens.size;
   }
 
-  /** Every access token, masked, newest first: what the console and `/_mock/tokens` show. */
+  /** Every access token in the order issued: `/_mock/tokens` pages it newest first. */
   listAccessTokens(): AccessTokenRecord[] {
-    return [...this.accessTokens.values()].reverse();
+    return [...this.accessTokens.values()];
   }
 
   /** Every record by digest, for a `--state-dir` snapshot. */

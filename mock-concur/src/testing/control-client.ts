@@ -168,24 +168,25 @@ export class MockControlClient {
     return this.call('POST', '/_mock/clock/advance', { seconds });
   }
 
-  users(): Promise<MockUser[]> {
-    return this.call('GET', '/_mock/users');
+  /** Users in the order added, `limit` (default 1 000) from `cursor`; `pages('/_mock/users')` reads them all. */
+  users(query: PageQuery = {}): Promise<MockUser[]> {
+    return this.call('GET', `/_mock/users${queryString(query)}`);
   }
 
   addUser(user: MockUserInput): Promise<MockUser> {
     return this.call('POST', '/_mock/users', user);
   }
 
-  apps(): Promise<MockApp[]> {
-    return this.call('GET', '/_mock/apps');
+  apps(query: PageQuery = {}): Promise<MockApp[]> {
+    return this.call('GET', `/_mock/apps${queryString(query)}`);
   }
 
   addApp(app: MockAppInput): Promise<MockApp & { consumerSecret: string }> {
     return this.call('POST', '/_mock/apps', app);
   }
 
-  /** The first `limit` requests (default 100) in creation order, with their lifecycle state. */
-  connectionRequests(query: { limit?: number } = {}): Promise<{ total: number; items: MockConnectionRequest[] }> {
+  /** `limit` requests (default 100) in creation order from `cursor` (the previous page's `next`), with their lifecycle state. */
+  connectionRequests(query: PageQuery = {}): Promise<{ total: number; items: MockConnectionRequest[]; next: string | null }> {
     return this.call('GET', `/_mock/connection-requests${queryString(query)}`);
   }
 
@@ -213,8 +214,23 @@ export class MockControlClient {
     return this.call('POST', '/_mock/access-tokens', input);
   }
 
-  tokens(): Promise<MockAccessToken[]> {
-    return this.call('GET', '/_mock/tokens');
+  /** Access tokens (masked), newest first, `limit` (default 1 000) from `cursor`. */
+  tokens(query: PageQuery = {}): Promise<MockAccessToken[]> {
+    return this.call('GET', `/_mock/tokens${queryString(query)}`);
+  }
+
+  /** Every item of a paged list (`/_mock/tokens`, `/_mock/users`, `/_mock/apps`), following its `Link: rel="next"`. */
+  async *pages<T>(path: '/_mock/tokens' | '/_mock/users' | '/_mock/apps', limit = 1000): AsyncGenerator<T, void, undefined> {
+    let next: string | null = `${path}?limit=${limit}`;
+    while (next) {
+      const response = await this.#fetch(this.url + next, { headers: { accept: 'application/json', ...this.#token }, signal: AbortSignal.timeout(this.#timeoutMs) });
+      const text = await response.text();
+      if (!response.ok) throw new MockControlError('GET', next, response.status, text);
+      yield* JSON.parse(text) as T[];
+      const link = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '');
+      // The link names the path from the mock's root; this client's URL may be a sandbox's.
+      next = link ? link[1]!.slice(link[1]!.indexOf('/_mock/')) : null;
+    }
   }
 
   /** The requests the mock answered (control calls excluded), oldest first; secrets redacted. */
@@ -279,7 +295,13 @@ export class MockControlClient {
   }
 }
 
-function queryString(query: Record<string, number | undefined>): string {
-  const entries = Object.entries(query).filter((entry): entry is [string, number] => entry[1] !== undefined);
+/** A page of a control-API list: how many, and where the previous page left off. */
+export type PageQuery = {
+  limit?: number;
+  cursor?: string;
+};
+
+function queryString(query: Record<string, number | string | undefined>): string {
+  const entries = Object.entries(query).filter((entry): entry is [string, number | string] => entry[1] !== undefined);
   return entries.length === 0 ? '' : `?${new URLSearchParams(Object.fromEntries(entries.map(([k, v]) => [k, String(v)]))).toString()}`;
 }

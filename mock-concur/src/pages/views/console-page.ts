@@ -80,8 +80,8 @@ const CONSOLE_SCRIPT = new Html(`
   async function refresh() {
     try {
       const [clock, health, requests, tokens, journal, faults, apps, users] = await Promise.all([
-        get('/_mock/clock'), get('/_mock/health'), get('/_mock/connection-requests?limit=100'), get('/_mock/tokens'),
-        get('/_mock/journal?limit=50'), get('/_mock/faults'), get('/_mock/apps'), get('/_mock/users'),
+        get('/_mock/clock'), get('/_mock/health'), get('/_mock/connection-requests?limit=100'), get('/_mock/tokens?limit=100'),
+        get('/_mock/journal?limit=50'), get('/_mock/faults'), get('/_mock/apps?limit=100'), get('/_mock/users?limit=100'),
       ]);
       field('clock', clock.now);
       field('clock-mode', clock.mode + ' clock, offset ' + clock.offsetSeconds + ' s');

@@ -3,6 +3,7 @@ import { addBulkTravellers } from '../../domain/bulk-travellers.js';
 import { DEMO } from '../../domain/demo-data.js';
 import { errors } from '../../wire/errors.js';
 import { integerParam } from '../../wire/params.js';
+import { pageRequest } from './paging.js';
 import { requestBody } from './views.js';
 
 /** Connection requests as the console and provider states see them: add, list, inspect. */
@@ -42,17 +43,27 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
     },
   );
 
-  // The first `limit` requests in creation order with their lifecycle state (the console's table).
-  app.get('/_mock/connection-requests', async (request) => {
+  // Requests in creation order with their lifecycle state, `limit` (default 100) at a time from
+  // `cursor` (the Link header's next page, also in the body as `next`).
+  app.get('/_mock/connection-requests', async (request, reply) => {
     const { mock } = request;
-    const limit = integerParam(request.query as Record<string, unknown>, 'limit', 100, 1, 1000);
+    const query = request.query as Record<string, unknown>;
+    const limit = integerParam(query, 'limit', 100, 1, 1000);
+    const seen = pageRequest(request).at ?? 0;
     const now = mock.clock.now();
     const items = [];
+    let index = 0;
     for (const record of mock.world.queue.allRecords()) {
       if (items.length >= limit) break;
+      if (index++ < seen) continue;
       items.push(requestBody(record, mock.world.queue.view(record, now)));
     }
-    return { total: mock.world.queue.size(), items };
+    const total = mock.world.queue.size();
+    const after = seen + items.length;
+    const next = after < total ? `c${after}` : null;
+    void reply.header('x-total-count', String(total));
+    if (next) void reply.header('link', `<${mock.pathPrefix}/_mock/connection-requests?${new URLSearchParams({ limit: String(limit), cursor: next }).toString()}>; rel="next"`);
+    return { total, items, next };
   });
 
   app.get<{ Params: { id: string } }>('/_mock/connection-requests/:id', async (request) => {

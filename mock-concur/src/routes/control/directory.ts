@@ -4,11 +4,12 @@ import { DuplicateError } from '../../domain/directory.js';
 import type { Role } from '../../domain/roles.js';
 import { KNOWN_ROLES } from '../../domain/roles.js';
 import { errors } from '../../wire/errors.js';
+import { pageOf, pageRequest } from './paging.js';
 import { publicApp, publicUser } from './views.js';
 
 /** Users and apps: list them, add one (the secret of a new app is shown this once). */
 export async function directoryRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/_mock/users', async ({ mock }) => mock.world.directory.allUsers().map(publicUser));
+  app.get('/_mock/users', async (request, reply) => pageOf(request, reply, request.mock.world.directory.allUsers(), pageRequest(request), 'oldest-first').map(publicUser));
 
   app.post<{ Body: { loginId: string; password: string; firstName: string; middleName?: string | null; lastName: string; loyaltyNumber?: string | null; emails?: string[]; roles?: Role[] } }>(
     '/_mock/users',
@@ -43,7 +44,7 @@ export async function directoryRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/_mock/apps', async ({ mock }) => mock.world.directory.allApps().map(publicApp));
+  app.get('/_mock/apps', async (request, reply) => pageOf(request, reply, request.mock.world.directory.allApps(), pageRequest(request), 'oldest-first').map(publicApp));
 
   app.post<{ Body: { name: string; consumerKey?: string; consumerSecret?: string; description?: string; scopes: string[]; redirectUris?: string[]; appCenterRedirect?: 'code' | 'requestToken' } }>(
     '/_mock/apps',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MockState } from '../../state.js';
 import { errors } from '../../wire/errors.js';
+import { pageOf, pageRequest } from './paging.js';
 import { iso } from './views.js';
 
 /** Request and access tokens minted for provider states, and every access token (masked). */
@@ -28,9 +29,12 @@ export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/_mock/tokens', async ({ mock }) => {
+  // Newest first, a page at a time (the Link header has the next one): 100 000 tokens are not one answer.
+  app.get('/_mock/tokens', async (request, reply) => {
+    const { mock } = request;
+    const page = pageRequest(request);
     const now = mock.clock.now();
-    return mock.world.tokens.listAccessTokens().map((t) => ({
+    return pageOf(request, reply, mock.world.tokens.listAccessTokens(), page, 'newest-first').map((t) => ({
       token: t.masked,
       consumerKey: t.appKey,
       loginId: t.loginId,
