@@ -8,10 +8,11 @@ const LAST = ['Ito', 'Khan', 'Lopez', 'Meyer', 'Novak', 'Okafor', 'Park', 'Quinn
 /**
  * `count` travellers, each with a pending request for `consumerKey`, for load tests: cheap
  * deterministic names instead of faker (a million faker people take minutes), unique login
- * ids and loyalty numbers. Answers the new requests' ids.
+ * ids and loyalty numbers. Appends the new requests' ids to `ids`. Call it in slices (the
+ * control route does, yielding between them): numbering follows the directory's size at each
+ * call, so slices of two seeds running at once never collide.
  */
-export function addBulkTravellers(world: World, consumerKey: string, count: number, now: number): string[] {
-  const ids: string[] = [];
+export function addBulkTravellers(world: World, consumerKey: string, count: number, now: number, ids: string[] = []): string[] {
   const start = world.directory.userCount();
   for (let i = 0; i < count; i++) {
     const n = start + i;

@@ -79,6 +79,22 @@ describe('control API', () => {
     expect((await app.inject({ method: 'POST', url: '/_mock/connection-requests', payload: {} })).statusCode).toBe(400);
   });
 
+  it('seeds a large count in slices: other requests are answered while it runs, and two seeds at once never collide', async () => {
+    const seeding = json<{ count: number; firstId: string; lastId: string }>(app, { method: 'POST', url: '/_mock/connection-requests', payload: { count: 60_000 } });
+    const alongside = json<{ count: number }>(app, { method: 'POST', url: '/_mock/connection-requests', payload: { count: 40_000 } });
+    let finished = false;
+    void seeding.then(() => (finished = true));
+    // A health check sent after the seed started is answered before the seed is done.
+    const health = await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' });
+    expect(finished).toBe(false);
+    expect(health.body.connectionRequests.Pending).toBeLessThan(12 + 100_000);
+    expect((await seeding).body.count).toBe(60_000);
+    expect((await alongside).body.count).toBe(40_000);
+    expect((await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' })).body.connectionRequests.Pending).toBe(12 + 100_000);
+    const users = await app.inject({ url: '/_mock/users?limit=1' });
+    expect(users.headers['x-total-count']).toBe(String(14 + 100_000));
+  }, 60_000);
+
   it('mints request tokens of a given age for provider states', async () => {
     const { body } = await json<{ code: string }>(app, { method: 'POST', url: '/_mock/request-tokens', payload: { consumerKey: DEMO.app.consumerKey, loginId: DEMO.traveler.loginId, ageSeconds: 16 * 60 } });
     const res = await app.inject({ url: `/net2/oauth2/getaccesstoken.ashx?code=${body.code}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });

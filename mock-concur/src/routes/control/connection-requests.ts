@@ -4,7 +4,35 @@ import { DEMO } from '../../domain/demo-data.js';
 import { errors } from '../../wire/errors.js';
 import { integerParam } from '../../wire/params.js';
 import { pageRequest } from './paging.js';
+import type { MockState } from '../../state.js';
 import { requestBody } from './views.js';
+
+/** At most this long on the event loop at a time: health checks and other sandboxes answer meanwhile. */
+const SLICE_BUDGET_MS = 15;
+const SLICE_STEP = 500;
+
+/**
+ * A large seed in slices of at most ~15 ms, yielding to the event loop between them, so
+ * `{"count": 1000000}` never stops the mock answering. Requests made meanwhile may see a
+ * seed partly done; the answer comes once all of it is in. A reset meanwhile ends it early
+ * (the world it was filling is gone).
+ */
+async function seedInSlices(mock: MockState, consumerKey: string, count: number, now: number): Promise<string[]> {
+  const world = mock.world;
+  const ids: string[] = [];
+  let done = 0;
+  while (done < count) {
+    const sliceStart = performance.now();
+    while (done < count && performance.now() - sliceStart < SLICE_BUDGET_MS) {
+      const step = Math.min(SLICE_STEP, count - done);
+      addBulkTravellers(world, consumerKey, step, now, ids);
+      done += step;
+    }
+    if (done < count) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (mock.world !== world) break;
+  }
+  return ids;
+}
 
 /** Connection requests as the console and provider states see them: add, list, inspect. */
 export async function connectionRequestControlRoutes(app: FastifyInstance): Promise<void> {
@@ -37,7 +65,7 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
         if (!created.ok) throw errors.connectionRequestExists(user.loginId);
         return reply.code(201).send({ ids: [created.value.id] });
       }
-      const ids = addBulkTravellers(mock.world, consumerKey, count!, now);
+      const ids = await seedInSlices(mock, consumerKey, count!, now);
       // Large seeds answer with the count only; the ids of a million requests help nobody.
       return reply.code(201).send(ids.length <= 1000 ? { ids } : { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] });
     },
