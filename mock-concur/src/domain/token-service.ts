@@ -69,6 +69,16 @@ export type AuthFailure = 'unknown' | 'expired' | 'revoked';
 export type Result<T, F> = { ok: true; value: T } | { ok: false; reason: F };
 
 /**
+ * How long a dead token (expired, revoked, or spent and expired) is still told apart from one
+ * never issued ("has expired", "revoked" rather than "invalid"); after that it is purged.
+ */
+export const DEAD_TOKEN_GRACE_MS = DAY_MS;
+/** Records looked at per token issued: more than the (at most 3) records an issue adds, so the dead never pile up. */
+const SWEEP_PER_ISSUE = 4;
+
+type SweepItem = ['request', string, RequestTokenRecord] | ['access', string, AccessTokenRecord] | ['refresh', string, RefreshTokenRecord];
+
+/**
  * Issues, exchanges, refreshes, authenticates and revokes tokens. Every map is keyed by the
  * token's digest, so no lookup compares a raw secret and nothing here can leak one.
  */
@@ -81,6 +91,10 @@ export class TokenService {
   private readonly grants = new Map<string, string[]>();
   /** app + user → digests of their refresh tokens (a migrated v0 one has no access token yet). */
   private readonly refreshGrants = new Map<string, string[]>();
+  /** grant key → how many digests in its array name purged tokens (compacted at half). */
+  private readonly purgedInGrant = new Map<string, number>();
+  /** A hand that goes round every record, a few per token issued, purging the long dead. */
+  private readonly sweep: Generator<SweepItem | null, never, undefined> = this.sweepOrder();
 
   constructor(
     private readonly policy: TokenPolicy,
@@ -99,6 +113,7 @@ export class TokenService {
     const record: RequestTokenRecord = { appKey, loginId, issuedAt: now, expiresAt, connectionRequestId, usedAt: null, ...(redirectUri !== undefined ? { redirectUri } : {}) };
     this.requestTokens.set(tokenDigest, record);
     this.recorder.requestToken(tokenDigest, record);
+    this.purgeSome(now);
     return { token, expiresAt };
   }
 
@@ -141,6 +156,7 @@ export class TokenService {
     this.refreshTokens.set(refreshDigest, record);
     this.grantRefresh(refreshDigest, record);
     this.recorder.refreshToken(refreshDigest, record);
+    this.purgeSome(now);
     return { refreshToken, refreshDigest };
   }
 
@@ -189,6 +205,7 @@ export class TokenService {
     this.accessTokens.set(tokenDigest, record);
     if (loginId !== null) this.grant(tokenDigest, record);
     this.recorder.accessToken(tokenDigest, record);
+    this.purgeSome(now);
     return record;
   }
 
@@ -268,6 +285,72 @@ export class TokenService {
 
   accessTokenCount(): number {
     return this.accessTokens.size;
+  }
+
+  /** How many records of each kind are held (dead ones included until purged). */
+  recordCounts(): { request: number; access: number; refresh: number } {
+    return { request: this.requestTokens.size, access: this.accessTokens.size, refresh: this.refreshTokens.size };
+  }
+
+  /**
+   * Purges a few records that have been dead for longer than the grace: a long-running mock
+   * (a demo for days, a CI server for weeks) holds what is live and a day of the dead, not
+   * every token it ever issued. Not recorded: a purged record restored from `--state-dir` is
+   * still dead, and goes again; a snapshot never holds it.
+   */
+  private purgeSome(now: number): void {
+    for (let i = 0; i < SWEEP_PER_ISSUE; i++) {
+      const item = this.sweep.next().value;
+      if (item === null) return;
+      const [kind, d, record] = item;
+      if (kind === 'request') {
+        if (now >= record.expiresAt + DEAD_TOKEN_GRACE_MS) this.requestTokens.delete(d);
+      } else if (kind === 'access') {
+        if (deadSince(record.revokedAt, record.expiresAt, now)) {
+          this.accessTokens.delete(d);
+          if (record.subject !== 'app') this.purgedFrom(this.grants, grantKey(record.appKey, record.loginId), this.accessTokens);
+        }
+      } else if (deadSince(record.revokedAt, record.expiresAt, now)) {
+        this.refreshTokens.delete(d);
+        this.purgedFrom(this.refreshGrants, grantKey(record.appKey, record.loginId), this.refreshTokens);
+      }
+    }
+  }
+
+  /** Counts a purged digest against its grant's array, and drops every such digest once they are half of it. */
+  private purgedFrom(grants: Map<string, string[]>, key: string, live: Map<string, unknown>): void {
+    const digests = grants.get(key);
+    if (!digests) return;
+    const countKey = grants === this.grants ? `a|${key}` : `r|${key}`;
+    const purged = (this.purgedInGrant.get(countKey) ?? 0) + 1;
+    if (purged * 2 < digests.length) {
+      this.purgedInGrant.set(countKey, purged);
+      return;
+    }
+    this.purgedInGrant.delete(countKey);
+    const kept = digests.filter((d) => live.has(d));
+    if (kept.length === 0) grants.delete(key);
+    else grants.set(key, kept);
+  }
+
+  /** Every record, round and round (a Map's iterator sees what is added meanwhile); null when there are none. */
+  private *sweepOrder(): Generator<SweepItem | null, never, undefined> {
+    for (;;) {
+      let any = false;
+      for (const [d, r] of this.requestTokens) {
+        any = true;
+        yield ['request', d, r];
+      }
+      for (const [d, r] of this.accessTokens) {
+        any = true;
+        yield ['access', d, r];
+      }
+      for (const [d, r] of this.refreshTokens) {
+        any = true;
+        yield ['refresh', d, r];
+      }
+      if (!any) yield null;
+    }
   }
 
   /** Every access token in the order issued: `/_mock/tokens` pages it newest first. */
@@ -353,8 +436,14 @@ export class TokenService {
     this.accessTokens.set(tokenDigest, record);
     this.grant(tokenDigest, record);
     this.recorder.accessToken(tokenDigest, record);
+    this.purgeSome(now);
     return { token, refreshToken, expiresAt: record.expiresAt, record };
   }
+}
+
+/** Revoked, or expired, longer than the grace ago (a legacy refresh token never expires). */
+function deadSince(revokedAt: number | null, expiresAt: number | undefined, now: number): boolean {
+  return (revokedAt !== null && now >= revokedAt + DEAD_TOKEN_GRACE_MS) || (expiresAt !== undefined && now >= expiresAt + DEAD_TOKEN_GRACE_MS);
 }
 
 function grantKey(appKey: string, loginId: string): string {
