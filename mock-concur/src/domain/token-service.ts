@@ -60,6 +60,8 @@ export interface IssuedAccessToken {
   refreshToken: string;
   expiresAt: number;
   record: AccessTokenRecord;
+  /** Exchanged from a connection request's request token: that request (the console's timeline). */
+  connectionRequestId: string | null;
 }
 
 export type ExchangeFailure = 'unknown' | 'expired' | 'used' | 'other-app';
@@ -72,7 +74,7 @@ export type Result<T, F> = { ok: true; value: T } | { ok: false; reason: F };
  * How long a dead token (expired, revoked, or spent and expired) is still told apart from one
  * never issued ("has expired", "revoked" rather than "invalid"); after that it is purged.
  */
-export const DEAD_TOKEN_GRACE_MS = DAY_MS;
+export const DEAD_TOKEN_GRACE_MS = 24 * HOUR_MS;
 /** Records looked at per token issued: more than the (at most 3) records an issue adds, so the dead never pile up. */
 const SWEEP_PER_ISSUE = 4;
 
@@ -120,7 +122,10 @@ export class TokenService {
   /** The request token (`code`) for an access token, for the app it was issued to. */
   exchangeRequestToken(code: string, appKey: string, now: number): Result<IssuedAccessToken, ExchangeFailure> {
     const used = this.useRequestToken(code, appKey, now);
-    return used.ok ? { ok: true, value: this.issueAccessToken(appKey, used.value.loginId, now, 'request-token') } : used;
+    if (!used.ok) return used;
+    const issued = this.issueAccessToken(appKey, used.value.loginId, now, 'request-token');
+    issued.connectionRequestId = used.value.connectionRequestId;
+    return { ok: true, value: issued };
   }
 
   /**
@@ -437,7 +442,7 @@ export class TokenService {
     this.grant(tokenDigest, record);
     this.recorder.accessToken(tokenDigest, record);
     this.purgeSome(now);
-    return { token, refreshToken, expiresAt: record.expiresAt, record };
+    return { token, refreshToken, expiresAt: record.expiresAt, record, connectionRequestId: null };
   }
 }
 
