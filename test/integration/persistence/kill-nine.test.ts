@@ -180,8 +180,13 @@ async function handOutAndPut(base: string, oauth: Record<string, string>, acked:
  */
 async function checkAcknowledged(base: string, acked: Acknowledged, everything = false): Promise<number> {
   let checked = 0;
-  const users = await jsonOf<{ loginId: string }[]>(await call(`${base}/_mock/users`));
-  const present = new Set(users.map((u) => u.loginId));
+  // Every page of users (the list pages at 1 000 by default; the Link header has the next).
+  const present = new Set<string>();
+  for (let next: string | null = '/_mock/users?limit=10000'; next; ) {
+    const res = await call(`${base}${next}`);
+    for (const u of await jsonOf<{ loginId: string }[]>(res)) present.add(u.loginId);
+    next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+  }
   for (const loginId of acked.users) expect(present.has(loginId), `acknowledged user ${loginId} is missing`).toBe(true);
   checked += acked.users.size;
 
