@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,4 +99,20 @@ export default mergeConfig(recipe, {
 function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { FORCE_COLOR: _colour, ...rest } = env;
   return rest;
+}
+
+/**
+ * What a run of the recipe must show: every file passed, each in a process and a sandbox of
+ * its own, all on one server, all verifications clean, and all at the same time (every file
+ * had started before any had finished).
+ */
+export function expectRecipeRanInParallel({ runs, output }: { runs: RecipeFileRun[]; output: string }, workers: number): void {
+  expect(output).toMatch(new RegExp(`Test Files\\s+${workers} passed \\(${workers}\\)`));
+  expect(output).toMatch(new RegExp(`Tests\\s+${workers * 2} passed \\(${workers * 2}\\)`));
+  expect(runs).toHaveLength(workers);
+  expect(new Set(runs.map((r) => r.pid)).size).toBe(workers);
+  expect(new Set(runs.map((r) => r.sandbox)).size).toBe(workers);
+  expect(new Set(runs.map((r) => new URL(r.sandboxUrl).origin)).size).toBe(1);
+  for (const r of runs) expect(r.verification).toMatchObject({ ok: true, counts: { failed: 0, error: 0, skipped: 0 } });
+  expect(Math.max(...runs.map((r) => r.startedAt))).toBeLessThan(Math.min(...runs.map((r) => r.endedAt)));
 }

@@ -2,6 +2,7 @@ import type { FaultRule, FaultRuleInput } from '../http/faults.js';
 import type { JournalEntry } from '../http/journal.js';
 import type { Role } from '../domain/roles.js';
 import type { SandboxOptions } from '../sandbox-options.js';
+import type { SandboxSummary } from '../sandbox-registry.js';
 
 /** The lifecycle states the control API counts connection requests in. */
 export type ConnectionRequestStatus = 'Pending' | 'Processing' | 'Retry' | 'Connected' | 'Failed';
@@ -96,21 +97,8 @@ export interface MockAccessToken {
   state: 'active' | 'expired' | 'revoked';
 }
 
-/** A sandbox as `/_mock/sandboxes` describes it. */
-export interface MockSandbox {
-  id: string;
-  /** Point clients here: everything the root serves, against the sandbox's own world. */
-  url: string;
-  /** `/sandboxes/{id}`. */
-  path: string;
-  durable: boolean;
-  createdAt: string;
-  lastUsedAt: string;
-  /** When it is dropped unless used before; null when durable. */
-  expiresAt: string | null;
-  options: SandboxOptions;
-  counts: { users: number; apps: number; accessTokens: number; connectionRequests: number; journal: number; faultRules: number };
-}
+/** A sandbox as `/_mock/sandboxes` describes it, with the URL to point clients at (everything the root serves, against its own world). */
+export type MockSandbox = SandboxSummary & { url: string };
 
 export interface MockControlClientOptions {
   /** Per call; default 10 s (seeding a million requests takes a few). */
