@@ -47,7 +47,8 @@ export function progressPrinter(out: Output, now: () => number = () => Date.now(
           out.write(statusLine());
           lineShown = true;
         } else {
-          const trouble = event.put === 'failed' ? ' (PUT failed)' : event.revoked === 'failed' ? ' (revocation failed)' : '';
+          // A possible leak's reason already says so.
+          const trouble = event.put === 'failed' ? ' (PUT failed)' : event.revoked === 'failed' && !event.possibleLeak ? ' (revocation failed)' : '';
           out.write(`${event.id} ${event.statusCode} ${event.reason}${trouble}\n`);
         }
         return;
@@ -73,7 +74,7 @@ export function progressPrinter(out: Output, now: () => number = () => Date.now(
 
 export function cycleLine(s: CycleSummary): string {
   const parts = STATUS_CODE_LIST.filter((c) => s.outcomes[c]).map((c) => `${c} ${s.outcomes[c]}`);
-  const trouble = [s.putFailed ? `${s.putFailed} PUT failed` : '', s.revokeFailed ? `${s.revokeFailed} revocation failed` : ''].filter(Boolean);
+  const trouble = [s.putFailed ? `${s.putFailed} PUT failed` : '', s.revokeFailed ? `${s.revokeFailed} revocation failed` : '', s.possibleLeaks ? `${s.possibleLeaks} possible token leak(s)` : ''].filter(Boolean);
   return `cycle ${s.cycle}: ${s.requests} request(s) in ${(s.durationMs / 1000).toFixed(2)} s${parts.length ? ` (${parts.join(', ')})` : ''}${trouble.length ? `; ${trouble.join(', ')}` : ''}${s.completed ? '' : ' — incomplete'}`;
 }
 
@@ -91,6 +92,7 @@ export function summaryTable(metrics: WorkerMetrics, colour: boolean): string {
   table.push(['', 'PUTs that did not land', String(metrics.putFailed)]);
   table.push(['', 'tokens revoked (failed connections)', String(metrics.revoked)]);
   table.push(['', 'revocations that failed', String(metrics.revokeFailed)]);
+  table.push(['', 'possible token leaks (see the log)', String(metrics.possibleLeaks)]);
   table.push(['', 'cycles (ended early)', `${metrics.cycles} (${metrics.failedCycles})`]);
   return table.toString();
 }

@@ -1,8 +1,9 @@
 import pLimit from 'p-limit';
 import type { ConnectionRequest } from 'concur-partner-client';
-import type { CycleSummary, EventListener } from './events.js';
+import type { CycleSummary, EventListener, PossibleLeakCause } from './events.js';
 import { emptyOutcomes } from './metrics.js';
-import { describe, processRequest, type QueuedRequest, type RequestContext, type RequestOutcome } from './process-request.js';
+import { describe, processRequest, REFRESH_REFUSED, type QueuedRequest, type RequestContext, type RequestOutcome } from './process-request.js';
+import type { BacklogPass } from './revocation-backlog.js';
 
 export interface CycleSettings {
   cycle: number;
@@ -33,12 +34,12 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
   const limit = pLimit(settings.concurrency);
   const unsettled = new Set<string>();
   const outcomes = emptyOutcomes();
-  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, unrevocable: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
+  const stats = { pagesRead: 0, requests: 0, putFailed: 0, revoked: 0, possibleLeaks: 0, totalMs: 0, maxMs: 0, minMargin: null as number | null };
   let offset = 0;
   let error: string | null = null;
   let stopped = false;
   // Revocations an earlier cycle could not make come first.
-  stats.revoked += await ctx.backlog.retry();
+  backlogPass(await ctx.backlog.retry());
 
   try {
     for (;;) {
@@ -66,7 +67,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
   }
 
   // This cycle's failed revocations get one more try; what still fails is reported.
-  stats.revoked += await ctx.backlog.retry();
+  backlogPass(await ctx.backlog.retry());
   const durationMs = ctx.now() - startedAt;
   return {
     cycle: settings.cycle,
@@ -80,7 +81,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
     putFailed: stats.putFailed,
     revoked: stats.revoked,
     revokeFailed: ctx.backlog.size,
-    unrevocable: stats.unrevocable,
+    possibleLeaks: stats.possibleLeaks,
     requestMs: { mean: stats.requests ? stats.totalMs / stats.requests : 0, max: stats.maxMs },
     slowestDeadlineMarginMs: stats.minMargin,
     requestsPerSecond: durationMs > 0 ? (stats.requests * 1000) / durationMs : 0,
@@ -94,7 +95,7 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
       unsettled.add(outcome.id);
     }
     if (outcome.revoked === 'revoked') stats.revoked++;
-    if (outcome.unrevocable) stats.unrevocable++;
+    if (outcome.leakCause) possibleLeak(outcome.id, outcome.leakCause, outcome.reason);
     const ms = outcome.finishedAt - outcome.startedAt;
     stats.totalMs += ms;
     stats.maxMs = Math.max(stats.maxMs, ms);
@@ -107,9 +108,20 @@ export async function runCycle(ctx: RequestContext, settings: CycleSettings): Pr
       reason: outcome.put === 'failed' ? `${outcome.reason}; the PUT failed: ${outcome.putError}` : outcome.reason,
       put: outcome.put,
       revoked: outcome.revoked,
+      possibleLeak: outcome.possibleLeak,
       durationMs: ms,
       deadlineMarginMs: outcome.deadlineMarginMs ?? 0,
     });
+  }
+
+  function possibleLeak(requestId: string, cause: PossibleLeakCause, reason: string): void {
+    stats.possibleLeaks++;
+    settings.emit({ type: 'possible-token-leak', cycle: settings.cycle, requestId, flow: ctx.flow, cause, reason });
+  }
+
+  function backlogPass(pass: BacklogPass): void {
+    stats.revoked += pass.revoked;
+    for (const requestId of pass.unknown) possibleLeak(requestId, 'refresh-refused', `a revocation that waited in the backlog could not be finished: ${REFRESH_REFUSED}`);
   }
 }
 

@@ -7,7 +7,7 @@
 export { createAutoConnectWorker, workerDefaults } from './worker.js';
 export type { AutoConnectWorker, AutoConnectWorkerOptions, WorkerAuth, WorkerSettings } from './worker.js';
 export type { AdminAuth } from './admin-session.js';
-export type { CycleSummary, RevocationResult, WorkerEvent } from './events.js';
+export type { CycleSummary, PossibleLeakCause, RevocationResult, WorkerEvent } from './events.js';
 export { STATUS_CODES, type Matcher, type MatchCandidate, type MatchContext, type MatchResult } from './match-result.js';
 export { loadMembers, membersMatcher, MembersFileError, parseMembers, type Member } from './members-matcher.js';
 export { toPrometheus, type WorkerMetrics } from './metrics.js';

@@ -11,8 +11,8 @@ export interface WorkerMetrics {
   putFailed: number;
   revoked: number;
   revokeFailed: number;
-  /** oauth2: exchanges whose answer was lost, whose possible token nothing could revoke (see CycleSummary.unrevocable). */
-  unrevocable: number;
+  /** Tokens of failed connections Concur may hold that the worker could not revoke (see CycleSummary.possibleLeaks). */
+  possibleLeaks: number;
   adminTokenRenewals: number;
   lastCycle: CycleSummary | null;
 }
@@ -22,7 +22,7 @@ export function emptyOutcomes(): Record<ConnectionStatusCode, number> {
 }
 
 export function newMetrics(): WorkerMetrics {
-  return { cycles: 0, failedCycles: 0, requests: 0, outcomes: emptyOutcomes(), putFailed: 0, revoked: 0, revokeFailed: 0, unrevocable: 0, adminTokenRenewals: 0, lastCycle: null };
+  return { cycles: 0, failedCycles: 0, requests: 0, outcomes: emptyOutcomes(), putFailed: 0, revoked: 0, revokeFailed: 0, possibleLeaks: 0, adminTokenRenewals: 0, lastCycle: null };
 }
 
 export function addCycle(metrics: WorkerMetrics, summary: CycleSummary): void {
@@ -32,7 +32,7 @@ export function addCycle(metrics: WorkerMetrics, summary: CycleSummary): void {
   for (const code of STATUS_CODE_LIST) metrics.outcomes[code] += summary.outcomes[code];
   metrics.putFailed += summary.putFailed;
   metrics.revoked += summary.revoked;
-  metrics.unrevocable += summary.unrevocable;
+  metrics.possibleLeaks += summary.possibleLeaks;
   // A gauge, not a sum: the backlog still failing after the last cycle.
   metrics.revokeFailed = summary.revokeFailed;
   metrics.lastCycle = summary;
@@ -49,9 +49,13 @@ export function toPrometheus(metrics: WorkerMetrics, prefix = 'concur_auto_conne
   counter('failed_cycles_total', 'Cycles that ended early (a page could not be read, or a stop).', [['', metrics.failedCycles]]);
   counter('requests_total', 'Connection requests given an outcome, by status code.', STATUS_CODE_LIST.map((c) => [`{status="${c}"}`, metrics.outcomes[c]]));
   counter('put_failures_total', 'Requests whose status PUT did not land.', [['', metrics.putFailed]]);
-  counter('revocations_total', 'Access tokens of failed connections revoked.', [['', metrics.revoked]]);
+  counter('revocations_total', 'Access tokens of failed connections revoked, as Concur confirmed.', [['', metrics.revoked]]);
   lines.push(`# HELP ${prefix}_revocation_backlog Revocations still failing after the last cycle (retried every cycle).`, `# TYPE ${prefix}_revocation_backlog gauge`, `${prefix}_revocation_backlog ${metrics.revokeFailed}`);
-  counter('unrevocable_exchanges_total', 'oauth2: exchanges whose answer was lost, so a token Concur may have issued could not be revoked.', [['', metrics.unrevocable]]);
+  counter(
+    'possible_token_leaks_total',
+    'Failed connections for which Concur may hold a usable access token the worker could not revoke (an exchange whose answer was lost and could not be settled by re-checking, and the like); each is logged as "possible token leak" with its request id. The user can disconnect in the App Center.',
+    [['', metrics.possibleLeaks]],
+  );
   counter('admin_token_renewals_total', 'Times the token the worker polls with (the Web Services Administrator\'s, or in oauth2 the application\'s) was refreshed or re-obtained.', [['', metrics.adminTokenRenewals]]);
   if (metrics.lastCycle) {
     lines.push(`# HELP ${prefix}_last_cycle_seconds Duration of the last cycle.`, `# TYPE ${prefix}_last_cycle_seconds gauge`, `${prefix}_last_cycle_seconds ${metrics.lastCycle.durationMs / 1000}`);

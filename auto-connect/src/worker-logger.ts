@@ -7,7 +7,11 @@ export interface WorkerLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** One log line per event. Events carry no tokens, so neither do the lines. */
+/**
+ * One log line per event. Events carry no tokens, so neither do the lines. A possible token leak
+ * is its own warn line, `possible token leak`, naming the request (`requestId`) — on top of that
+ * request's `request settled with trouble`.
+ */
 export function eventLogger(logger: WorkerLogger): (event: WorkerEvent) => void {
   return (event) => {
     switch (event.type) {
@@ -16,15 +20,17 @@ export function eventLogger(logger: WorkerLogger): (event: WorkerEvent) => void 
       case 'page-fetched':
         return logger.info('page read', { cycle: event.cycle, offset: event.offset, items: event.items, fresh: event.fresh });
       case 'request-finished': {
-        const fields = { cycle: event.cycle, id: event.id, status: event.statusCode, reason: event.reason, put: event.put, revoked: event.revoked, ms: Math.round(event.durationMs) };
+        const fields = { cycle: event.cycle, id: event.id, status: event.statusCode, reason: event.reason, put: event.put, revoked: event.revoked, possibleLeak: event.possibleLeak, ms: Math.round(event.durationMs) };
         if (event.put === 'failed' || event.revoked === 'failed') return logger.warn('request settled with trouble', fields);
         return logger.info('request settled', fields);
       }
+      case 'possible-token-leak':
+        return logger.warn('possible token leak', { requestId: event.requestId, cycle: event.cycle, flow: event.flow, cause: event.cause, reason: event.reason });
       case 'admin-token':
         return logger.info(`${event.credential === 'application' ? 'application' : 'administrator'} token ${event.action}`);
       case 'cycle-finished': {
         const s = event.summary;
-        return logger.info('cycle finished', { cycle: s.cycle, completed: s.completed, requests: s.requests, ...s.outcomes, putFailed: s.putFailed, revoked: s.revoked, revokeFailed: s.revokeFailed, ms: Math.round(s.durationMs) });
+        return logger.info('cycle finished', { cycle: s.cycle, completed: s.completed, requests: s.requests, ...s.outcomes, putFailed: s.putFailed, revoked: s.revoked, revokeFailed: s.revokeFailed, possibleLeaks: s.possibleLeaks, ms: Math.round(s.durationMs) });
       }
       case 'cycle-failed':
         return logger.error('cycle ended early', { cycle: event.cycle, error: event.error });

@@ -41,7 +41,20 @@ export type AutoConnectWorkerOptions = WorkerAuth & {
   pageSize?: number;
   /** The worker's clock: deadlines, and (oauth2) when the application token is renewed — give the client the same one (`now`). */
   clock?: { now(): number };
-  /** The wait between cycles; must reject when the signal aborts (stop() aborts it). */
+  /**
+   * An exchange whose answer was lost (a timeout, a reset, an unreadable body, a gateway's 504)
+   * may still have minted the user's token on Concur's side: the worker waits this long — long
+   * enough for that exchange to have completed there — and exchanges the same request token
+   * again, unless the request's deadline would pass first. Default 5 000 ms.
+   */
+  lostExchangeRecheckMs?: number;
+  /**
+   * How many re-checks a lost exchange gets (default 2; 0: none). A re-check that answers a
+   * token carries on as if the first had; one Concur refuses (the token was used), or running
+   * out of re-checks, makes the request CRPA2 and a possible token leak.
+   */
+  lostExchangeRechecks?: number;
+  /** The wait between cycles and before re-checking a lost exchange; must reject when the signal aborts (stop() aborts the first). */
   sleep?: Sleep;
   logger?: WorkerLogger;
   onEvent?: EventListener;
@@ -53,6 +66,8 @@ export interface WorkerSettings {
   requestTokenTtlMs: number;
   safetyMarginMs: number;
   pageSize: number;
+  lostExchangeRecheckMs: number;
+  lostExchangeRechecks: number;
 }
 
 export const workerDefaults: Readonly<WorkerSettings> = Object.freeze({
@@ -61,6 +76,8 @@ export const workerDefaults: Readonly<WorkerSettings> = Object.freeze({
   requestTokenTtlMs: 15 * 60_000,
   safetyMarginMs: 60_000,
   pageSize: 10,
+  lostExchangeRecheckMs: 5_000,
+  lostExchangeRechecks: 2,
 });
 
 export interface AutoConnectWorker {
@@ -116,7 +133,19 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
       const n = ++cycle;
       emit({ type: 'cycle-started', cycle: n, at: new Date(clock.now()) });
       const summary = await runCycle(
-        { client: options.client, flow, admin, matcher: options.matcher, onConnected: options.onConnected ?? (() => {}), now: () => clock.now(), signal: neverAborted, consumerKey: options.client.consumerKey, backlog },
+        {
+          client: options.client,
+          flow,
+          admin,
+          matcher: options.matcher,
+          onConnected: options.onConnected ?? (() => {}),
+          now: () => clock.now(),
+          signal: neverAborted,
+          sleep,
+          lostExchangeRecheckMs: settings.lostExchangeRecheckMs,
+          lostExchangeRechecks: settings.lostExchangeRechecks,
+          backlog,
+        },
         { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit },
       );
       addCycle(metrics, summary);
@@ -181,5 +210,7 @@ function check(s: WorkerSettings): void {
   whole('pollIntervalMs', s.pollIntervalMs, 0);
   whole('requestTokenTtlMs', s.requestTokenTtlMs, 1);
   whole('safetyMarginMs', s.safetyMarginMs, 0);
+  whole('lostExchangeRecheckMs', s.lostExchangeRecheckMs, 0);
+  whole('lostExchangeRechecks', s.lostExchangeRechecks, 0, 100);
   if (s.safetyMarginMs >= s.requestTokenTtlMs) throw new InvalidWorkerOptionsError('auto-connect worker: safetyMarginMs must be shorter than requestTokenTtlMs');
 }

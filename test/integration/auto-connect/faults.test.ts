@@ -1,22 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedMockConcur } from 'mock-concur';
-import { createAutoConnectWorker, type MatchResult, type WorkerEvent } from 'concur-auto-connect';
-import { ADMIN, clientFor, expectEachRequestSettledOnce, finishedEvents, mockWith, tokens } from './support.js';
+import type { ApiVersion } from 'concur-partner-client';
+import type { MatchResult, WorkerEvent } from 'concur-auto-connect';
+import { EXCHANGE, expectInvariants, faultWorker, finishedEvents, listPath, mockWith, possibleLeakEvents, REVOKE, SLOW_MS, type FaultInput } from './support.js';
 
-interface FaultInput {
-  method?: string;
-  path: string;
-  latencyMs?: number;
-  status?: number;
-  reset?: boolean;
-  malformedBody?: boolean;
-  probability?: number;
-  times?: number;
-  seed?: number;
-}
-
-const LIST = '/api/v3.2/common/connectionrequests';
+/**
+ * The legacy worker under injected faults, in every API version, with XML on the wire (the
+ * oauth2-flow tests run both flows in JSON): the fault run and the fast-check property.
+ */
+const VERSIONS: ApiVersion[] = ['3.0', '3.1', '3.2'];
 const ANSWERS: MatchResult[] = [
   { outcome: 'connected', memberId: 'm' },
   { outcome: 'not-found' },
@@ -25,42 +18,12 @@ const ANSWERS: MatchResult[] = [
   { outcome: 'retry' },
 ];
 
-/**
- * The invariants of a settled cycle, checked through the mock itself: every request the worker
- * saw has exactly one outcome; each accepted PUT is the only one for its request; a request whose
- * PUT did not land is still awaiting one (Concur will hand it out again); no access token of a
- * connection that did not succeed is left active; no log line holds a token.
- */
-async function expectInvariants(mock: StartedMockConcur, events: WorkerEvent[], logLines: string[], expectedRequests: number, revokeFailed: number) {
-  const connectedLogins = await expectEachRequestSettledOnce(mock, events, expectedRequests);
-  const leaked = (await tokens(mock)).filter((t) => t.origin === 'request-token' && t.state === 'active' && !connectedLogins.has(t.loginId));
-  // A revocation Concur kept refusing through every retry and the end-of-cycle retry is
-  // reported, never hidden: the leaks are exactly the revocations the summary says failed.
-  expect(leaked.length, 'access tokens of failed connections left active').toBe(revokeFailed);
-
-  const text = logLines.join('\n');
-  expect(text).not.toMatch(/0_[A-Za-z0-9_-]{20,}/);
-  expect(text).not.toContain(ADMIN.password);
-}
-
-function worker(mock: StartedMockConcur, matcher: (id: string) => MatchResult, events: WorkerEvent[], logLines: string[]) {
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => logLines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  return createAutoConnectWorker({
-    client: clientFor(mock, { timeoutMs: 2_000 }),
-    adminCredentials: ADMIN,
-    matcher: (r) => matcher(r.id),
-    concurrency: 4,
-    pageSize: 10,
-    onEvent: (e) => events.push(e),
-    logger: { info: line('info'), warn: line('warn'), error: line('error') },
-  });
-}
-
-describe('the auto-connect worker under injected faults', () => {
+describe.each(VERSIONS)('the auto-connect worker under injected faults (legacy, v%s, xml)', (version) => {
   let mock: StartedMockConcur;
   afterEach(() => mock?.close());
+  const LIST = listPath(version);
 
-  it('settles every request exactly once through latency spikes, 503 bursts, resets and malformed bodies', async () => {
+  it('settles every request exactly once through latency spikes, 503 bursts, resets, malformed bodies and an exchange slower than the timeout', async () => {
     mock = await mockWith({ demoTravelers: 30 });
     const faults: FaultInput[] = [
       { path: `${LIST}*`, latencyMs: 30, probability: 0.3, seed: 1 },
@@ -68,38 +31,47 @@ describe('the auto-connect worker under injected faults', () => {
       { method: 'GET', path: LIST, malformedBody: true, probability: 0.2, seed: 3 },
       { method: 'PUT', path: `${LIST}/*`, reset: true, probability: 0.25, seed: 4 },
       { method: 'PUT', path: `${LIST}/*`, status: 503, probability: 0.2, seed: 5 },
-      { path: '/net2/oauth2/getaccesstoken.ashx', status: 503, times: 2 },
-      { path: '/net2/oauth2/getaccesstoken.ashx', malformedBody: true, times: 2 },
-      { path: '/net2/oauth2/revoketoken.ashx', reset: true, probability: 0.3, seed: 6 },
+      { path: EXCHANGE.legacy, status: 503, times: 2 },
+      { path: EXCHANGE.legacy, malformedBody: true, times: 2 },
+      { path: EXCHANGE.legacy, latencyMs: SLOW_MS, times: 1 },
+      { path: REVOKE.legacy, reset: true, probability: 0.3, seed: 6 },
     ];
     for (const f of faults) await mock.control.addFault(f);
     const events: WorkerEvent[] = [];
     const logLines: string[] = [];
     const answers = new Map<string, MatchResult>();
-    const w = worker(mock, (id) => answers.get(id) ?? (answers.set(id, ANSWERS[answers.size % ANSWERS.length]!), answers.get(id)!), events, logLines);
+    const { worker: w, quiet } = faultWorker({ mock, flow: 'legacy', version, format: 'xml', faults, matcher: (id) => answers.get(id) ?? (answers.set(id, ANSWERS[answers.size % ANSWERS.length]!), answers.get(id)!), events, logLines });
 
     const summary = await w.runOnce();
+    await quiet();
 
     expect(summary.completed).toBe(true);
-    // Four exchanges were answered 503 or with an unreadable body: those are the network errors.
-    expect(summary.outcomes.CRPA2).toBe(4);
+    // Two exchanges were answered 503 (nothing minted: CRPA2, no re-check). Two had an unreadable
+    // body and one outlasted the timeout: Concur minted those three tokens, the re-checks were
+    // refused as used — CRPA2 and a possible leak each, all three really left active.
+    expect(summary.outcomes.CRPA2).toBe(5);
+    expect(summary.possibleLeaks).toBe(3);
+    expect(possibleLeakEvents(events).map((l) => l.cause)).toEqual(['refused', 'refused', 'refused']);
     expect(summary.revokeFailed).toBe(0);
     const hits = await mock.control.faults();
     expect(hits.every((f) => f.hits > 0)).toBe(true);
-    await expectInvariants(mock, events, logLines, 30, summary.revokeFailed);
+    expect(await expectInvariants(mock, 'legacy', events, logLines, 30, summary)).toEqual({ leaked: 3, falseAlarms: 0 });
   });
 
   it('holds its invariants for any mix of matcher answers and faults (property)', async () => {
+    const chance = (max: number) => fc.double({ min: 0.05, max, noNaN: true });
     const fault = fc.oneof(
-      fc.record({ method: fc.constant('GET'), path: fc.constant(LIST), status: fc.constantFrom(500, 502, 503), probability: fc.double({ min: 0.05, max: 0.4, noNaN: true }), seed: fc.nat(1000) }),
-      fc.record({ method: fc.constant('GET'), path: fc.constant(LIST), malformedBody: fc.constant(true), probability: fc.double({ min: 0.05, max: 0.4, noNaN: true }), seed: fc.nat(1000) }),
-      fc.record({ method: fc.constant('PUT'), path: fc.constant(`${LIST}/*`), reset: fc.constant(true), probability: fc.double({ min: 0.05, max: 0.5, noNaN: true }), seed: fc.nat(1000) }),
-      fc.record({ method: fc.constant('PUT'), path: fc.constant(`${LIST}/*`), status: fc.constantFrom(502, 503), probability: fc.double({ min: 0.05, max: 0.5, noNaN: true }), seed: fc.nat(1000) }),
-      fc.record({ path: fc.constant('/net2/oauth2/getaccesstoken.ashx'), status: fc.constantFrom(500, 503), times: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ path: fc.constant('/net2/oauth2/getaccesstoken.ashx'), malformedBody: fc.constant(true), times: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ path: fc.constant('/net2/oauth2/getaccesstoken.ashx'), reset: fc.constant(true), times: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ path: fc.constant('/net2/oauth2/revoketoken.ashx'), status: fc.constant(503), probability: fc.double({ min: 0.05, max: 0.4, noNaN: true }), seed: fc.nat(1000) }),
-      fc.record({ path: fc.constant(`${LIST}*`), latencyMs: fc.integer({ min: 1, max: 15 }), probability: fc.double({ min: 0.05, max: 0.5, noNaN: true }), seed: fc.nat(1000) }),
+      fc.record({ method: fc.constant('GET'), path: fc.constant(LIST), status: fc.constantFrom(500, 502, 503), probability: chance(0.4), seed: fc.nat(1000) }),
+      fc.record({ method: fc.constant('GET'), path: fc.constant(LIST), malformedBody: fc.constant(true), probability: chance(0.4), seed: fc.nat(1000) }),
+      fc.record({ method: fc.constant('PUT'), path: fc.constant(`${LIST}/*`), reset: fc.constant(true), probability: chance(0.5), seed: fc.nat(1000) }),
+      fc.record({ method: fc.constant('PUT'), path: fc.constant(`${LIST}/*`), status: fc.constantFrom(502, 503), probability: chance(0.5), seed: fc.nat(1000) }),
+      fc.record({ path: fc.constant(EXCHANGE.legacy), status: fc.constantFrom(500, 503), times: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ path: fc.constant(EXCHANGE.legacy), malformedBody: fc.constant(true), times: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ path: fc.constant(EXCHANGE.legacy), reset: fc.constant(true), times: fc.integer({ min: 1, max: 4 }) }),
+      // Slower than the client's timeout: the mock mints the token after the worker gave up.
+      fc.record({ path: fc.constant(EXCHANGE.legacy), latencyMs: fc.constant(SLOW_MS), times: fc.integer({ min: 1, max: 2 }) }),
+      fc.record({ path: fc.constant(REVOKE.legacy), status: fc.constant(503), probability: chance(0.4), seed: fc.nat(1000) }),
+      fc.record({ path: fc.constant(`${LIST}*`), latencyMs: fc.integer({ min: 1, max: 15 }), probability: chance(0.5), seed: fc.nat(1000) }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fault, { maxLength: 4 }), fc.array(fc.constantFrom(...ANSWERS), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 25 }), async (faults, answers, travellers) => {
@@ -110,21 +82,22 @@ describe('the auto-connect worker under injected faults', () => {
           const logLines: string[] = [];
           let i = 0;
           const given = new Map<string, MatchResult>();
-          const w = worker(mock, (id) => given.get(id) ?? (given.set(id, answers[i++ % answers.length]!), given.get(id)!), events, logLines);
+          const { worker: w, quiet } = faultWorker({ mock, flow: 'legacy', version, format: 'xml', faults, matcher: (id) => given.get(id) ?? (given.set(id, answers[i++ % answers.length]!), given.get(id)!), events, logLines });
           const summary = await w.runOnce();
+          await quiet();
           if (!summary.completed) {
             // A page that stayed unreadable through every retry ends the cycle early: what was settled must still be right.
             expect(summary.error).toMatch(/could not be read/);
-            await expectInvariants(mock, events, logLines, summary.requests, summary.revokeFailed);
+            await expectInvariants(mock, 'legacy', events, logLines, summary.requests, summary);
             return;
           }
-          await expectInvariants(mock, events, logLines, travellers, summary.revokeFailed);
+          await expectInvariants(mock, 'legacy', events, logLines, travellers, summary);
           for (const e of finishedEvents(events)) if (e.put === 'ok' && !['CRPA1', 'CRPA2'].includes(e.statusCode)) expect(given.has(e.id)).toBe(true);
         } finally {
           await mock.close();
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 10 },
     );
   });
 });

@@ -38,7 +38,12 @@ function fakeConcur(clock: { now(): number }, people: { lastName: string; userId
   const appTokens = new Map<string, number>();
   const userTokens = new Map<string, { userId: string; refresh: string; expiresAt: number; active: boolean }>();
   const calls: Call[] = [];
-  const faults: { exchange?: 'lost' | 'used'; revoke503?: number; appTokenRefused?: number } = {};
+  /**
+   * `exchange`: 'lost' mints the token and cuts the answer, 'used' refuses as used, 'reset-once'
+   * fails the next exchange before it reaches Concur. `refreshLost`: the next refresh rotates
+   * the refresh token and cuts the answer (the client's retry is then refused: 108).
+   */
+  const faults: { exchange?: 'lost' | 'used' | 'reset-once'; revoke503?: number; appTokenRefused?: number; refreshLost?: boolean } = {};
   let minted = 0;
 
   const json = (status: number, body: unknown) => new Response(body === null ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'concur-correlationid': 'c0ffee00c0ffee00c0ffee00c0ffee00' } });
@@ -60,6 +65,10 @@ function fakeConcur(clock: { now(): number }, people: { lastName: string; userId
         return json(200, { expires_in: 3600, scope: 'CONREQ', token_type: 'Bearer', access_token: token, geolocation: BASE });
       }
       if (form['grant_type'] === 'password' && form['credtype'] === 'authtoken') {
+        if (faults.exchange === 'reset-once') {
+          delete faults.exchange;
+          throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+        }
         const request = [...requests.values()].find((r) => r.requestToken === form['password']);
         if (!request || (request.userId ?? request.email) !== form['username'] || faults.exchange === 'used') return oauthError(400, 'invalid_grant', 5, 'Incorrect credentials. Please Retry');
         request.requestToken = `spent-${request.id}`;
@@ -71,7 +80,12 @@ function fakeConcur(clock: { now(): number }, people: { lastName: string; userId
         const old = [...userTokens.entries()].find(([, t]) => t.refresh === form['refresh_token'] && t.active);
         if (!old) return oauthError(400, 'invalid_grant', 108, 'bad or expired refresh token');
         old[1].refresh = `spent-${old[1].refresh}`;
-        return json(200, userToken(old[1].userId));
+        const body = userToken(old[1].userId);
+        if (faults.refreshLost) {
+          delete faults.refreshLost;
+          return new Response('{"expires_in": 36', { status: 200, headers: { 'Content-Type': 'application/json' } });
+        }
+        return json(200, body);
       }
       return oauthError(400, 'invalid_grant', 60, 'these are not the grants you are looking for');
     }
@@ -109,7 +123,13 @@ function fakeConcur(clock: { now(): number }, people: { lastName: string; userId
     const headers = new Headers(init?.headers);
     const body = typeof init?.body === 'string' ? init.body : '';
     const form = headers.get('content-type')?.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : body ? { json: body } : {};
-    const response = handle(method, url, headers.get('authorization'), form);
+    let response: Response;
+    try {
+      response = handle(method, url, headers.get('authorization'), form);
+    } catch (error) {
+      calls.push({ method, path: url.pathname, auth: headers.get('authorization'), form, status: 0 });
+      throw error;
+    }
     calls.push({ method, path: url.pathname, auth: headers.get('authorization'), form, status: response.status });
     return response;
   };
@@ -123,6 +143,8 @@ const byName: Matcher = (request) => {
   return { outcome: 'not-found' };
 };
 
+const RECHECK_MS = 4321;
+
 function setup(people: { lastName: string; userId?: string | null }[]) {
   let t = Date.UTC(2026, 11, 1, 9, 0, 0);
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
@@ -130,9 +152,24 @@ function setup(people: { lastName: string; userId?: string | null }[]) {
   const client = createConcurClient({ baseUrl: BASE, consumerKey: 'app-id', consumerSecret: 'app-secret', fetch: concur.fetch, now: clock.now, retry: { retries: 2, initialDelayMs: 0, maxDelayMs: 0 }, sleep: async () => {} });
   const connected: Connection[] = [];
   const events: WorkerEvent[] = [];
-  const worker = createAutoConnectWorker({ flow: 'oauth2', client, matcher: byName, clock, onConnected: (c) => void connected.push(c), onEvent: (e) => events.push(e), concurrency: 2, pageSize: 2 });
+  const slept: number[] = [];
+  const warnings: { message: string; fields: Record<string, unknown> }[] = [];
+  const worker = createAutoConnectWorker({
+    flow: 'oauth2',
+    client,
+    matcher: byName,
+    clock,
+    onConnected: (c) => void connected.push(c),
+    onEvent: (e) => events.push(e),
+    concurrency: 2,
+    pageSize: 2,
+    lostExchangeRecheckMs: RECHECK_MS,
+    // The worker's injected sleep: nothing really waits.
+    sleep: async (ms) => void slept.push(ms),
+    logger: { info: () => {}, warn: (message, fields = {}) => void warnings.push({ message, fields }), error: () => {} },
+  });
   const finished = () => events.filter((e): e is Extract<WorkerEvent, { type: 'request-finished' }> => e.type === 'request-finished');
-  return { clock, concur, client, worker, connected, events, finished };
+  return { clock, concur, client, worker, connected, events, finished, slept, warnings };
 }
 
 const grants = (calls: Call[], type: string) => calls.filter((c) => c.path === '/oauth2/v0/token' && c.form['grant_type'] === type);
@@ -229,22 +266,38 @@ describe('the auto-connect worker in the oauth2 flow (a fake Concur behind the c
     expect(grants(concur.calls, 'password')).toHaveLength(1);
   });
 
-  it('an exchange whose answer was lost is CRPA2, never retried, and its possible token is reported as an unrevocable failure', async () => {
-    const { concur, worker, finished } = setup([{ lastName: 'Connect' }]);
+  it('an exchange whose answer was lost is re-checked after lostExchangeRecheckMs; refused as used, it is CRPA2 and a possible leak — reported, never hidden, never queued', async () => {
+    const { concur, worker, finished, events, slept, warnings } = setup([{ lastName: 'Connect' }]);
     concur.faults.exchange = 'lost';
     const summary = await worker.runOnce();
-    expect(grants(concur.calls, 'password')).toHaveLength(1);
+    // The lost exchange, then one re-check of the same request token after the injected sleep.
+    expect(grants(concur.calls, 'password').map((c) => c.form['password'])).toEqual(['rt-1', 'rt-1']);
+    expect(slept).toEqual([RECHECK_MS]);
     expect(summary.outcomes.CRPA2).toBe(1);
-    expect(finished()[0]).toMatchObject({ statusCode: 'CRPA2', revoked: 'failed', put: 'ok' });
-    expect(finished()[0]!.reason).toMatch(/cannot be revoked/);
-    // Reported, never hidden: the possible leak is counted as unrevocable, not as a backlog to retry.
+    expect(finished()[0]).toMatchObject({ id: 'req-1', statusCode: 'CRPA2', revoked: 'failed', possibleLeak: true, put: 'ok' });
+    expect(finished()[0]!.reason).toMatch(/possible token leak/);
+    expect(events.find((e) => e.type === 'possible-token-leak')).toMatchObject({ requestId: 'req-1', flow: 'oauth2', cause: 'refused' });
     const leaked = [...concur.userTokens.values()].filter((t) => t.active).length;
     expect(leaked).toBe(1);
-    expect(summary).toMatchObject({ unrevocable: 1, revokeFailed: 0 });
-    expect(worker.metrics().unrevocable).toBe(1);
-    expect(worker.prometheus()).toContain('concur_auto_connect_unrevocable_exchanges_total 1');
+    expect(summary).toMatchObject({ possibleLeaks: 1, revokeFailed: 0, revoked: 0 });
+    expect(worker.metrics().possibleLeaks).toBe(1);
+    expect(worker.prometheus()).toContain('concur_auto_connect_possible_token_leaks_total 1');
+    expect(warnings.filter((w) => w.message === 'possible token leak').map((w) => w.fields)).toEqual([expect.objectContaining({ requestId: 'req-1', cycle: 1, flow: 'oauth2' })]);
+    expect(JSON.stringify(warnings)).not.toMatch(/rt-1|user-at-|user-rt-/);
     // Only for that cycle: nothing is queued that could never succeed.
-    expect((await worker.runOnce()).unrevocable).toBe(0);
+    expect((await worker.runOnce()).possibleLeaks).toBe(0);
+  });
+
+  it('an exchange lost before it reached Concur is re-checked and the connection goes on as if nothing had happened', async () => {
+    const { concur, worker, finished, connected, slept } = setup([{ lastName: 'Connect' }]);
+    concur.faults.exchange = 'reset-once';
+    const summary = await worker.runOnce();
+    expect(slept).toEqual([RECHECK_MS]);
+    expect(summary).toMatchObject({ possibleLeaks: 0, revokeFailed: 0 });
+    expect(summary.outcomes.CRSUC).toBe(1);
+    expect(finished()[0]).toMatchObject({ statusCode: 'CRSUC', possibleLeak: false });
+    expect(connected).toHaveLength(1);
+    expect(concur.userTokens.get(connected[0]!.accessToken.token)!.active).toBe(true);
   });
 
   it('a revocation Concur refuses through every retry waits in the backlog and lands next cycle', async () => {
@@ -267,6 +320,19 @@ describe('the auto-connect worker in the oauth2 flow (a fake Concur behind the c
     expect(later).toMatchObject({ revoked: 1, revokeFailed: 0 });
     expect(grants(concur.calls, 'refresh_token')).toHaveLength(1);
     expect([...concur.userTokens.values()].every((t) => !t.active)).toBe(true);
+  });
+
+  it('a backlog revocation whose refresh answer is lost (so the retry is refused: rotated) is a possible leak, not a revocation', async () => {
+    const { clock, concur, worker, events } = setup([{ lastName: 'Unknown' }]);
+    concur.faults.revoke503 = 6;
+    await worker.runOnce();
+    clock.advance(2 * HOUR);
+    concur.faults.refreshLost = true;
+    const later = await worker.runOnce();
+    expect(later).toMatchObject({ revoked: 0, revokeFailed: 0, possibleLeaks: 1 });
+    expect(events.filter((e) => e.type === 'possible-token-leak')).toEqual([expect.objectContaining({ requestId: 'req-1', cycle: 2, cause: 'refresh-refused' })]);
+    // The rotated refresh token the worker never saw is still alive: exactly what was reported.
+    expect([...concur.userTokens.values()].filter((t) => t.active && t.expiresAt > clock.now())).toHaveLength(1);
   });
 
   it('refuses options that cannot work, naming them', () => {
