@@ -75,6 +75,10 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   app.decorateRequest('mock', null as unknown as MockState);
   app.decorateRequest('wireFormat', 'xml');
   app.decorateRequest('journalNote', undefined);
+  app.decorateRequest('journalClient', undefined);
+  app.decorateRequest('journalSubject', undefined);
+  // Connection Requests' hook sets it; declared here so every request has the same shape.
+  app.decorateRequest('principal', undefined);
   app.decorateRequest('fault', undefined);
   app.decorateRequest('controlCall', undefined);
 

@@ -2,6 +2,7 @@ import type { SandboxRegistry } from './sandbox-registry.js';
 import type { MockState } from './state.js';
 import type { Principal } from './auth/principal.js';
 import type { FaultRule } from './http/faults.js';
+import type { JournalClient, JournalSubject } from './http/journal-client.js';
 import type { WireFormat } from './wire/negotiate.js';
 
 declare module 'fastify' {
@@ -18,6 +19,10 @@ declare module 'fastify' {
     wireFormat: WireFormat;
     /** A line for the journal about what this request did (never a secret). */
     journalNote: string | undefined;
+    /** Who called, for the journal's lanes (set where a route learns it; never a secret). */
+    journalClient: JournalClient | undefined;
+    /** What the request concerned (requests, a user, a token), for timelines and filters. */
+    journalSubject: JournalSubject | undefined;
     /** Whether this is a control-API call (`isControl`, worked out once). */
     controlCall: boolean | undefined;
     /** The fault rule that fired for this request, if any. */

@@ -51,7 +51,9 @@ export class MockState {
     store?.restoreClock(clock);
     this.clock = store ? recordedClock(clock, () => store.clockChanged()) : clock;
     this.journal = new Journal(options.journalSize);
-    this.current = store?.restoreWorld(this.emptyWorld()) ?? this.seededWorld();
+    const restored = store?.restoreWorld(this.emptyWorld()) ?? null;
+    restored?.queue.restoredAt(this.clock.now());
+    this.current = restored ?? this.seededWorld();
     store?.start(() => this.current, this.clock);
   }
 

@@ -1,8 +1,10 @@
 import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 import type { ConcurUser } from './directory.js';
+import { emptyCounts, LifecycleCounters, type LifecycleCounts } from './lifecycle-counters.js';
 import { OrderedIndex, type TimeKey } from './ordered-index.js';
+import { earliest, emptyForecast, type NextEvents, type QueueForecast } from './queue-forecast.js';
 import { newId } from './secrets.js';
-import { kindOf, type StatusCode } from './status-codes.js';
+import { kindOf, type CodeKind, type StatusCode } from './status-codes.js';
 import type { TokenService } from './token-service.js';
 
 /**
@@ -81,6 +83,8 @@ export interface Page {
 export type PutFailure = 'not-found' | 'final' | 'not-in-queue';
 export type CreateFailure = 'already-open';
 
+type DeferralKind = Exclude<CodeKind, 'success'>;
+
 /** One TripLink supplier's queue: due requests form a prefix of `queue`, so a page is a rank slice. */
 class AppQueue {
   readonly queue = new OrderedIndex();
@@ -88,8 +92,30 @@ class AppQueue {
   readonly waiting = new OrderedIndex();
   /** Active hand-outs by lease end, so expiries are found without a scan. */
   readonly leases = new OrderedIndex();
+  /** Active hand-outs by their request token's deadline (keyed `[expiresAt, lease seq]`): the forecast's expiring tokens. */
+  readonly tokenDeadlines = new OrderedIndex();
+  /**
+   * Requests a PUT deferred, by kind, keyed as in `queue` and kept until they leave it: the
+   * entries already due are the requeues out of Retry that happened (no event marks them).
+   */
+  readonly deferred: Record<DeferralKind, OrderedIndex> = { 'user-error': new OrderedIndex(), retry: new OrderedIndex() };
+  /** Deferred entries that left the index after coming due: requeues counted before they left. */
+  readonly requeuedGone: Record<DeferralKind, number> = { 'user-error': 0, retry: 0 };
+  readonly counters = new LifecycleCounters();
   readonly connected = new Set<string>();
   readonly failed = new Set<string>();
+}
+
+/** A hand-out's place in `tokenDeadlines`: its lease's sequence number is unique and stable across re-mints. */
+function deadlineKey(handout: Handout): TimeKey {
+  return [handout.tokenExpiresAt, handout.leaseKey[1]];
+}
+
+/** Which deferral a record's queue position is, if its last code deferred it. */
+function deferralKind(record: ConnectionRequestRecord): DeferralKind | null {
+  if (record.lastCode === null) return null;
+  const kind = kindOf(record.lastCode);
+  return kind === 'success' ? null : kind;
 }
 
 /**
@@ -100,8 +126,12 @@ class AppQueue {
 export class ConnectionRequestQueue {
   private readonly records = new Map<string, ConnectionRequestRecord>();
   private readonly queues = new Map<string, AppQueue>();
-  /** app + user → the id of their open (non-final) request. */
-  private readonly openByUser = new Map<string, string>();
+  /**
+   * app + user → the id of their latest request: open (non-final) if they have one, since a
+   * new one can only be made when none is open. Kept after it ends, so the console finds a
+   * user's Connected or Failed request by login id too.
+   */
+  private readonly latestByUser = new Map<string, string>();
   private seq = 0;
   private revisionCount = 0;
 
@@ -139,7 +169,8 @@ export class ConnectionRequestQueue {
 
   create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
     const userKey = openKey(appKey, user.loginId);
-    if (this.openByUser.has(userKey)) return { ok: false, reason: 'already-open' };
+    const latest = this.latestByUser.get(userKey);
+    if (latest !== undefined && this.records.get(latest)?.outcome === null) return { ok: false, reason: 'already-open' };
     const record: ConnectionRequestRecord = {
       id,
       appKey,
@@ -155,8 +186,9 @@ export class ConnectionRequestQueue {
       leaseRequeues: 0,
     };
     this.records.set(id, record);
-    this.openByUser.set(userKey, id);
+    this.latestByUser.set(userKey, id);
     this.enqueue(record, now);
+    this.appQueue(appKey).counters.created++;
     return { ok: true, value: record };
   }
 
@@ -224,23 +256,31 @@ export class ConnectionRequestQueue {
     if (record.outcome) return { ok: false, reason: 'final' };
     const awaiting = record.handout !== null || (record.queueKey !== null && record.queueKey[0] <= now);
     if (!awaiting) return { ok: false, reason: 'not-in-queue' };
-    this.dequeue(q, record);
+    this.dequeue(q, record, now);
     record.lastCode = code;
     record.lastModified = now;
     const kind = kindOf(code);
+    const counters = q.counters;
+    counters.puts[code]++;
     if (kind === 'success') {
+      counters.connected++;
       this.finish(q, record, 'Connected');
     } else if (kind === 'user-error') {
-      if (record.userErrorRequeues >= this.policy.maxUserErrorRequeues) this.finish(q, record, 'Failed');
-      else {
+      if (record.userErrorRequeues >= this.policy.maxUserErrorRequeues) {
+        counters.userErrorFailed++;
+        this.finish(q, record, 'Failed');
+      } else {
+        counters.userErrorRetry++;
         record.userErrorRequeues++;
-        this.enqueue(record, now + this.policy.userErrorDelayMs);
+        this.defer(q, record, kind, now + this.policy.userErrorDelayMs);
       }
     } else if (record.retryRequeues >= this.policy.maxRetryRequeues) {
+      counters.retryFailed++;
       this.finish(q, record, 'Failed');
     } else {
+      counters.retryRetry++;
       record.retryRequeues++;
-      this.enqueue(record, now + this.policy.retryDelayMs);
+      this.defer(q, record, kind, now + this.policy.retryDelayMs);
     }
     return { ok: true, value: this.view(record, now) };
   }
@@ -249,10 +289,11 @@ export class ConnectionRequestQueue {
     const q = this.settle(appKey, now);
     const record = this.records.get(id);
     if (!q || !record || record.appKey !== appKey) return false;
-    this.dequeue(q, record);
+    this.dequeue(q, record, now);
     q.connected.delete(id);
     q.failed.delete(id);
-    if (this.openByUser.get(openKey(appKey, record.user.loginId)) === id) this.openByUser.delete(openKey(appKey, record.user.loginId));
+    q.counters.deleted++;
+    if (this.latestByUser.get(openKey(appKey, record.user.loginId)) === id) this.latestByUser.delete(openKey(appKey, record.user.loginId));
     this.records.delete(id);
     this.recorder.connectionRequestRemoved(id);
     return true;
@@ -269,14 +310,97 @@ export class ConnectionRequestQueue {
     const q = this.appQueue(record.appKey);
     if (record.queueKey) q.queue.insert(record.queueKey, record.id);
     if (record.queueKey && !record.handout) q.waiting.insert(record.queueKey, record.id);
-    if (record.handout) q.leases.insert(record.handout.leaseKey, record.id);
+    if (record.handout) {
+      q.leases.insert(record.handout.leaseKey, record.id);
+      q.tokenDeadlines.insert(deadlineKey(record.handout), record.id);
+    }
+    // A PUT's deferral is the one queue position later than the request's last change (a new
+    // request and a lease requeue are placed at the moment they happen).
+    const kind = deferralKind(record);
+    if (kind && record.queueKey && !record.handout && !record.outcome && record.queueKey[0] > record.lastModified) q.deferred[kind].insert(record.queueKey, record.id);
     if (record.outcome) (record.outcome === 'Connected' ? q.connected : q.failed).add(record.id);
-    else this.openByUser.set(openKey(record.appKey, record.user.loginId), record.id);
+    this.restoreLatest(record);
     this.seq = Math.max(this.seq, record.queueKey?.[1] ?? 0, record.handout?.leaseKey[1] ?? 0);
     this.revisionCount++;
   }
 
-  /** Counts per display status for one app (or all): the console's and health's summary. */
+  /**
+   * After a restore, at the restored clock: deferrals that came due before the restart are
+   * forgotten, so the requeue counters (which, like every edge counter, start at 0 after a
+   * restart) count only what happens from now on.
+   */
+  restoredAt(now: number): void {
+    for (const q of this.queues.values()) {
+      for (const index of Object.values(q.deferred)) {
+        for (let first = index.first(); first && first.key[0] <= now; first = index.first()) index.remove(first.key);
+      }
+    }
+  }
+
+  /** The user's latest request for `appKey` (any app if none is named): an open one before a final one. */
+  latestOf(loginId: string, appKey?: string): ConnectionRequestRecord | undefined {
+    let best: ConnectionRequestRecord | undefined;
+    for (const key of appKey === undefined ? this.queues.keys() : [appKey]) {
+      const id = this.latestByUser.get(openKey(key, loginId));
+      const record = id === undefined ? undefined : this.records.get(id);
+      if (!record) continue;
+      if (!best || (best.outcome !== null && record.outcome === null) || ((best.outcome === null) === (record.outcome === null) && record.lastModified > best.lastModified)) best = record;
+    }
+    return best;
+  }
+
+  /**
+   * How many requests took each edge of the lifecycle, for one app (or all). The requeues out
+   * of Retry are the deferrals already due plus those that have since left the queue.
+   */
+  edges(now: number, appKey?: string): LifecycleCounts {
+    const counts = emptyCounts();
+    for (const [key, q] of this.queues) {
+      if (appKey !== undefined && key !== appKey) continue;
+      this.settle(key, now);
+      q.counters.addInto(counts);
+      counts.requeuedAfterUserError += q.requeuedGone['user-error'] + q.deferred['user-error'].countDue(now);
+      counts.requeuedAfterRetry += q.requeuedGone.retry + q.deferred.retry.countDue(now);
+    }
+    return counts;
+  }
+
+  /** What moving the clock by `stepMs` from `now` will expire, requeue and end (see `QueueForecast`). */
+  forecast(now: number, stepMs: number, appKey?: string): QueueForecast {
+    const out = emptyForecast(stepMs);
+    const until = now + stepMs;
+    const between = (index: OrderedIndex) => index.countDue(until) - index.countDue(now);
+    for (const [key, q] of this.queues) {
+      if (appKey !== undefined && key !== appKey) continue;
+      this.settle(key, now);
+      out.tokensExpire += between(q.tokenDeadlines);
+      out.retriesDue.userError += between(q.deferred['user-error']);
+      out.retriesDue.retry += between(q.deferred.retry);
+      out.retriesDue.total += between(q.waiting);
+      // Settled: every lease left ends after `now`.
+      out.leasesEnd += q.leases.countDue(until);
+    }
+    return out;
+  }
+
+  /** When the next request token runs out, Retry request comes due and lease ends. */
+  nextEvents(now: number, appKey?: string): NextEvents {
+    const next: NextEvents = { tokenExpiresAt: null, retryDueAt: null, leaseEndsAt: null };
+    for (const [key, q] of this.queues) {
+      if (appKey !== undefined && key !== appKey) continue;
+      this.settle(key, now);
+      next.tokenExpiresAt = earliest(next.tokenExpiresAt, q.tokenDeadlines.keyAt(q.tokenDeadlines.countDue(now))?.[0]);
+      next.retryDueAt = earliest(next.retryDueAt, q.waiting.keyAt(q.waiting.countDue(now))?.[0]);
+      next.leaseEndsAt = earliest(next.leaseEndsAt, q.leases.first()?.key[0]);
+    }
+    return next;
+  }
+
+  get policySettings(): Readonly<QueuePolicy> {
+    return this.policy;
+  }
+
+  /** Counts per display status for one app (or all): the console's and health's summary. O(log n) per app, after settling. */
   counts(now: number, appKey?: string): Record<DisplayStatus, number> {
     const counts: Record<DisplayStatus, number> = { Pending: 0, Processing: 0, Retry: 0, Connected: 0, Failed: 0 };
     for (const [key, q] of this.queues) {
@@ -318,18 +442,22 @@ export class ConnectionRequestQueue {
       const record = this.records.get(next.id)!;
       this.changed(record);
       q.leases.remove(next.key);
+      q.tokenDeadlines.remove(deadlineKey(record.handout!));
       const leaseEnd = next.key[0];
       record.handout = null;
       record.leaseRequeues++;
       record.lastModified = leaseEnd;
       if (record.leaseRequeues > this.policy.maxLeaseRequeues) {
-        this.dequeue(q, record);
+        q.counters.leaseFailed++;
+        this.dequeue(q, record, now);
         this.finish(q, record, 'Failed');
       } else if (this.policy.mode === 'peek') {
+        q.counters.leaseRequeued++;
         // Requeued as of the lease end: behind everything that was available before it.
-        this.dequeue(q, record);
+        this.dequeue(q, record, now);
         this.enqueue(record, leaseEnd);
       } else if (record.queueKey) {
+        q.counters.leaseRequeued++;
         // In lease mode the request was already keyed at its lease end when handed out; it
         // now waits there without a hand-out.
         q.waiting.insert(record.queueKey, record.id);
@@ -345,10 +473,17 @@ export class ConnectionRequestQueue {
       this.changed(record);
       const { token, expiresAt } = this.tokens.issueRequestToken(record.appKey, record.user.loginId, now, record.id);
       const leaseKey: TimeKey = record.handout?.leaseKey ?? [now + this.policy.leaseMs, ++this.seq];
-      if (!record.handout) q.leases.insert(leaseKey, record.id);
+      if (record.handout) {
+        q.counters.tokensReminted++;
+        q.tokenDeadlines.remove(deadlineKey(record.handout));
+      } else {
+        q.counters.handedOut++;
+        q.leases.insert(leaseKey, record.id);
+      }
       record.handout = { token, tokenExpiresAt: expiresAt, handedOutAt: record.handout?.handedOutAt ?? now, leaseKey };
+      q.tokenDeadlines.insert(deadlineKey(record.handout), record.id);
       if (this.policy.mode === 'lease') {
-        this.dequeue(q, record, false);
+        this.dequeue(q, record, now, false);
         this.place(q, record, leaseKey);
       }
     }
@@ -366,6 +501,12 @@ export class ConnectionRequestQueue {
     this.place(this.appQueue(record.appKey), record, [availableAt, ++this.seq]);
   }
 
+  /** Requeues after a PUT's delay (Retry until then), remembered by kind for the requeue edges. */
+  private defer(q: AppQueue, record: ConnectionRequestRecord, kind: DeferralKind, availableAt: number): void {
+    this.enqueue(record, availableAt);
+    q.deferred[kind].insert(record.queueKey!, record.id);
+  }
+
   private place(q: AppQueue, record: ConnectionRequestRecord, key: TimeKey): void {
     this.changed(record);
     record.queueKey = key;
@@ -374,15 +515,19 @@ export class ConnectionRequestQueue {
   }
 
   /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
-  private dequeue(q: AppQueue, record: ConnectionRequestRecord, endHandout = true): void {
+  private dequeue(q: AppQueue, record: ConnectionRequestRecord, now: number, endHandout = true): void {
     this.changed(record);
     if (record.queueKey) {
       q.queue.remove(record.queueKey);
       q.waiting.remove(record.queueKey);
+      // The last code is still the one that deferred it (a PUT sets the new one after this).
+      const kind = deferralKind(record);
+      if (kind && q.deferred[kind].remove(record.queueKey) && record.queueKey[0] <= now) q.requeuedGone[kind]++;
     }
     record.queueKey = null;
     if (endHandout && record.handout) {
       q.leases.remove(record.handout.leaseKey);
+      q.tokenDeadlines.remove(deadlineKey(record.handout));
       record.handout = null;
     }
   }
@@ -391,7 +536,13 @@ export class ConnectionRequestQueue {
     this.changed(record);
     record.outcome = outcome;
     (outcome === 'Connected' ? q.connected : q.failed).add(record.id);
-    this.openByUser.delete(openKey(record.appKey, record.user.loginId));
+  }
+
+  /** A restored request is its user's latest if it is open, or newer than the final one already known. */
+  private restoreLatest(record: ConnectionRequestRecord): void {
+    const key = openKey(record.appKey, record.user.loginId);
+    const known = this.records.get(this.latestByUser.get(key) ?? '');
+    if (!known || known === record || record.outcome === null || (known.outcome !== null && record.createdAt >= known.createdAt)) this.latestByUser.set(key, record.id);
   }
 
   private appQueue(appKey: string): AppQueue {

@@ -64,6 +64,11 @@ export class Directory {
   private readonly users = new Map<string, ConcurUser>();
   /** By the user's id (a UUID): the v0 `username` of an auth-token exchange, `userId` in v3.2. */
   private readonly usersById = new Map<string, ConcurUser>();
+  /**
+   * By loyalty number (the console finds a traveller's request by it). Concur does not make
+   * them unique: the user added last with a number is the one found.
+   */
+  private readonly usersByLoyalty = new Map<string, ConcurUser>();
 
   constructor(private readonly recorder: ChangeRecorder = UNRECORDED) {}
 
@@ -99,8 +104,7 @@ export class Directory {
       roles: new Set(input.roles ?? []),
       passwordDigest: digest(input.password),
     };
-    this.users.set(key, user);
-    this.usersById.set(user.id.toLowerCase(), user);
+    this.index(key, user);
     this.recorder.user(user);
     return user;
   }
@@ -111,8 +115,13 @@ export class Directory {
   }
 
   restoreUser(user: ConcurUser): void {
-    this.users.set(user.loginId.toLowerCase(), user);
+    this.index(user.loginId.toLowerCase(), user);
+  }
+
+  private index(key: string, user: ConcurUser): void {
+    this.users.set(key, user);
     this.usersById.set(user.id.toLowerCase(), user);
+    if (user.loyaltyNumber) this.usersByLoyalty.set(user.loyaltyNumber, user);
   }
 
   app(consumerKey: string): PartnerApp | undefined {
@@ -125,6 +134,10 @@ export class Directory {
 
   userById(id: string): ConcurUser | undefined {
     return this.usersById.get(id.toLowerCase());
+  }
+
+  userByLoyaltyNumber(loyaltyNumber: string): ConcurUser | undefined {
+    return this.usersByLoyalty.get(loyaltyNumber);
   }
 
   /** The app, if the secret is its own; constant time in the secret. */

@@ -24,9 +24,12 @@ export class OrderedIndex {
     this.tree = this.tree.insert(key, id);
   }
 
-  remove(key: TimeKey): void {
+  /** Answers whether the key was there. */
+  remove(key: TimeKey): boolean {
     const it = this.tree.find(key);
-    if (it.valid) this.tree = it.remove();
+    if (!it.valid) return false;
+    this.tree = it.remove();
+    return true;
   }
 
   /** How many entries have time ≤ `time` (they form a prefix of the order). */

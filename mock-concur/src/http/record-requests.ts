@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isControl } from './control-path.js';
+import { principalClient } from './journal-client.js';
 import { redactUrl } from './redact-url.js';
 
 /** Every answered request (control calls aside) goes into the journal, secrets redacted. */
@@ -25,5 +26,9 @@ export function journalRequest(request: FastifyRequest, status: number, note: st
     durationMs,
     fault: request.fault?.id,
     note,
+    // References only: formatted when the journal is read, so this costs nothing per request.
+    client: request.journalClient ?? (request.principal ? principalClient(request.principal) : undefined),
+    subject: request.journalSubject,
+    userAgent: request.headers['user-agent'],
   });
 }

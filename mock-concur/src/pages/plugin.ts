@@ -10,6 +10,7 @@ import { errorPage } from './views/error-page.js';
 import { sendPage } from './send-page.js';
 import { CSRF_COOKIE } from './session.js';
 import { ConcurApiError } from '../wire/errors.js';
+import { BROWSER_CLIENT } from '../http/journal-client.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -28,7 +29,9 @@ export async function webPages(app: FastifyInstance): Promise<void> {
   await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', signed: true } });
   app.decorateReply('cspNonce', '');
 
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    // Every page is a browser's: the conversation draws them in one lane.
+    request.journalClient = BROWSER_CLIENT;
     reply.cspNonce = randomBytes(16).toString('base64');
     // The code travels in the redirect's query string: never in a Referer to anyone else.
     void reply.headers({

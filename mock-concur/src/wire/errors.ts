@@ -58,6 +58,7 @@ export const errors = {
   otherApplication: () => e(403, 'The access token belongs to another application'),
   // 404/405/413/415/429/5xx.
   connectionRequestNotFound: (id: string) => e(404, `Connection request not found: ${id}`),
+  noConnectionRequestFor: (text: string) => e(404, `No connection request found for ${text}: give a request's id, or a login id or loyalty number of a user who has one`),
   notFound: (path: string) => e(404, `Resource not found: ${path}`),
   unknownSandbox: (id: string) => e(404, `No sandbox ${id}: it was deleted, dropped after being idle, or never made (POST /_mock/sandboxes makes one)`),
   notASandboxId: (id: string) => e(404, `No sandbox ${id}: a sandbox id is the 22 characters POST /_mock/sandboxes answered`),

@@ -36,6 +36,11 @@ const ROUTES = [
   ['POST', '/_mock/sandboxes'],
   ['GET', '/_mock/sandboxes/{id}'],
   ['DELETE', '/_mock/sandboxes/{id}'],
+  ['GET', '/_mock/summary'],
+  ['GET', '/_mock/forecast'],
+  ['GET', '/_mock/timeline'],
+  ['GET', '/_mock/connection-requests/{id}/timeline'],
+  ['GET', '/_mock/conversation'],
   ['GET', '/_mock/nothing-here'],
 ] as const;
 

@@ -197,7 +197,9 @@ describe("the mock's web pages", () => {
     expect(consolePage.statusCode).toBe(200);
     expect(consolePage.headers['content-security-policy']).toMatch(/script-src 'nonce-[^']+'/);
     const nonce = /script-src 'nonce-([^']+)'/.exec(consolePage.headers['content-security-policy'] as string)![1]!;
-    expect(consolePage.body).toContain(`<script nonce="${nonce}" data-base="">`);
+    // The console's one script, by nonce; its data attributes carry the base and the page's starting state.
+    expect(consolePage.body).toContain(`<script nonce="${nonce}" data-base="" `);
+    expect(consolePage.body.match(/<script\b/g)).toHaveLength(1);
     const before = app.mock.clock.now();
     expect((await browser.request('POST', '/_mock/console/clock', { seconds: '3600' })).statusCode).toBe(403);
     const moved = await browser.request('POST', '/_mock/console/clock', { _csrf: browser.csrf(consolePage), seconds: '3600' });

@@ -20,6 +20,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
   function requireUser(request: FastifyRequest, reply: FastifyReply): ConcurUser | undefined {
     const user = signedInUser(request);
     if (!user) void reply.redirect(`${pagePath(request, '/signin')}?returnTo=${encodeURIComponent(pagePath(request, request.url.split('?')[0]!))}`, 303);
+    else request.journalClient = { kind: 'browser', user: user.loginId };
     return user;
   }
 
@@ -55,6 +56,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     // A request token for this user and this app, valid as long as every other (15 minutes by default).
     const { token } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center connect: request token for ${user.loginId} to ${partner.consumerKey}`;
+    request.journalSubject = { user: user.loginId };
     const target = new URL(redirectUri);
     // Today's App Center sends the user's id and a request token, exchanged at /oauth2/v0/token
     // (password grant, credtype=authtoken); the legacy redirect carries the token as `code`.
@@ -75,6 +77,7 @@ export async function appCenterRoutes(app: FastifyInstance): Promise<void> {
     if (!partner) return appNotFound(request, reply);
     const count = mock.world.tokens.revokeUser(partner.consumerKey, user.loginId, mock.clock.now());
     request.journalNote = `App Center disconnect: revoked ${count} token(s) of ${user.loginId}`;
+    request.journalSubject = { user: user.loginId };
     return reply.redirect(pagePath(request, `/appcenter/apps/${encodeURIComponent(partner.consumerKey)}`), 303);
   });
 }

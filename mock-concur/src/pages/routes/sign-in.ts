@@ -25,6 +25,8 @@ export async function signInRoutes(app: FastifyInstance): Promise<void> {
     }
     startSession(request, reply, user);
     request.journalNote = `signed in ${user.loginId}`;
+    request.journalClient = { kind: 'browser', user: user.loginId };
+    request.journalSubject = { user: user.loginId };
     return reply.redirect(returnTo, 303);
   });
 

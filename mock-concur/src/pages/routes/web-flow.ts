@@ -98,6 +98,8 @@ export async function webFlowRoutes(app: FastifyInstance): Promise<void> {
       target.searchParams.set('error_description', 'The user denied your request.');
     }
     request.journalNote = `${flow === 'legacy' ? 'web flow' : 'oauth2 authorize'} ${decision === 'approve' ? 'approved' : 'denied'} by ${user.loginId} for ${checked.app.consumerKey}`;
+    request.journalClient = { kind: 'browser', user: user.loginId };
+    request.journalSubject = { user: user.loginId };
     if (asked.state !== undefined) target.searchParams.set('state', asked.state);
     return reply.redirect(target.toString(), 303);
   }

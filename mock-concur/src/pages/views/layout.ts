@@ -10,6 +10,8 @@ export interface PageOptions {
   /** A nonce for the page's one inline script (the CSP allows nothing else). */
   scriptNonce?: string;
   wide?: boolean;
+  /** More CSS for this page only (the console's pictures). */
+  styles?: Html;
 }
 
 /**
@@ -24,7 +26,8 @@ export function layout(options: PageOptions, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · SAP Concur (mock)</title>
-<style>${STYLES}</style>
+<link rel="icon" href="data:,">
+<style>${STYLES}</style>${options.styles ? html`<style>${options.styles}</style>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to main content</a>

@@ -17,6 +17,7 @@ export function createRoute(app: FastifyInstance, version: ApiVersion, base: str
     // v3.2's Swagger lists 409 Conflict; v3.0/v3.1 document no status for it: 400.
     if (!created.ok) throw errors.connectionRequestExists(user.loginId, version === '3.2' ? 409 : 400);
     request.journalNote = `created ${created.value.id} for ${user.loginId}`;
+    request.journalSubject = { requests: [created.value.id], user: user.loginId };
     return sendEntity(reply, request.wireFormat, 200, createdEntity(created.value.id, version, baseUrl(request)));
   });
 }

@@ -18,7 +18,6 @@ export function connectionRequestRoutes(version: ApiVersion) {
     const base = `/api/v${version}/common/connectionrequests`;
 
     // Who is calling is settled before the body is even read: no token, no parsing.
-    app.decorateRequest('principal', undefined);
     app.addHook('onRequest', async (request) => {
       const { mock } = request;
       const principal = authenticate(request, mock.world, mock.clock.now());

@@ -23,6 +23,7 @@ export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: stri
     const id = idParam(request);
     const view = mock.world.queue.get(principal.app.consumerKey, id, now);
     if (!view) throw errors.connectionRequestNotFound(id);
+    request.journalSubject = { requests: [view.id], user: view.user.loginId };
     return sendEntity(reply, request.wireFormat, 200, connectionRequestEntity(view, version, baseUrl(request)));
   });
 
@@ -39,6 +40,7 @@ export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: stri
       throw errors.connectionRequestNotInQueue(id);
     }
     request.journalNote = `${code}: ${id} ${before?.status ?? '?'} → ${result.value.status}`;
+    request.journalSubject = { requests: [result.value.id], user: result.value.user.loginId };
     return sendWritten(reply, request.wireFormat);
   });
 
@@ -49,6 +51,7 @@ export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: stri
       const id = idParam(request);
       if (!mock.world.queue.remove(principal.app.consumerKey, id, now)) throw errors.connectionRequestNotFound(id);
       request.journalNote = `deleted ${id}`;
+      request.journalSubject = { requests: [id] };
       return sendWritten(reply, request.wireFormat);
     });
   }

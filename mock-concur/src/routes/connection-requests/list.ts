@@ -33,7 +33,10 @@ export function listRoutes(app: FastifyInstance, version: ApiVersion, base: stri
       if (status === 'pending') return sendPendingPage(request, reply, appKey, offset, limit, now);
       page = queue.listByStatus(appKey, status, offset, limit, now);
     }
-    if (status === 'pending') request.journalNote = `handed out ${page.items.length}`;
+    if (status === 'pending') {
+      request.journalNote = `handed out ${page.items.length}`;
+      request.journalSubject = { requests: page.items.map((item) => item.id) };
+    }
     return sendEntity(reply, request.wireFormat, 200, pageEntity(page, version, baseUrl(request), limit));
   });
 
@@ -48,12 +51,14 @@ export function listRoutes(app: FastifyInstance, version: ApiVersion, base: stri
     if (hit) {
       text = hit.text;
       request.journalNote = `handed out ${hit.items}`;
+      request.journalSubject = hit.subject;
     } else {
       const page = queue.listPending(appKey, offset, limit, now);
       const entity = pageEntity(page, version, origin, limit);
       text = format === 'json' ? entity.json() : entity.xml();
-      pages.put(queue, appKey, key, now, page, text);
+      const cached = pages.put(queue, appKey, key, now, page, text);
       request.journalNote = `handed out ${page.items.length}`;
+      request.journalSubject = cached.subject;
     }
     return format === 'json' ? sendJson(reply, 200, text) : sendXml(reply, 200, text);
   };

@@ -1,9 +1,12 @@
 import type { ConnectionRequestQueue, Page, PageValidity } from '../../domain/connection-requests.js';
+import type { JournalSubject } from '../../http/journal-client.js';
 
 interface CachedPage {
   validity: PageValidity;
   text: string;
   items: number;
+  /** The journal's "handed out these": shared by every re-read of the page, nothing built per request. */
+  subject: JournalSubject;
 }
 
 const MAX_ENTRIES = 1000;
@@ -23,10 +26,12 @@ export class PageCache {
   }
 
   /** Stores the page just written; call right after the read that produced it. */
-  put(queue: ConnectionRequestQueue, appKey: string, key: string, now: number, page: Page, text: string): void {
+  put(queue: ConnectionRequestQueue, appKey: string, key: string, now: number, page: Page, text: string): CachedPage {
     let pages = this.byQueue.get(queue);
     if (!pages) this.byQueue.set(queue, (pages = new Map()));
     if (pages.size >= MAX_ENTRIES) pages.clear();
-    pages.set(key, { validity: queue.pageValidity(appKey, page, now), text, items: page.items.length });
+    const cached = { validity: queue.pageValidity(appKey, page, now), text, items: page.items.length, subject: { requests: page.items.map((item) => item.id) } };
+    pages.set(key, cached);
+    return cached;
   }
 }

@@ -16,10 +16,13 @@ export function nativeFlow() {
     const credentials = basicCredentials(request.headers.authorization);
     const partner = mock.world.directory.app(consumerKey);
     if (!partner) throw errors.unknownConsumerKey();
+    request.journalClient = { kind: 'api', app: partner.consumerKey, credential: 'password' };
     const user = mock.world.directory.authenticateUser(credentials.loginId, credentials.password);
     if (!user) throw errors.invalidCredentials();
     const issued = mock.world.tokens.issueAccessToken(partner.consumerKey, user.loginId, mock.clock.now(), 'native');
     request.journalNote = `native-flow token for ${user.loginId}`;
+    request.journalClient = { kind: 'api', app: partner.consumerKey, credential: 'password', user: user.loginId };
+    request.journalSubject = { user: user.loginId, token: issued.record.masked };
     sendAccessToken(request, reply, issued);
   };
 }

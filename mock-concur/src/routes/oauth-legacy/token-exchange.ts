@@ -23,19 +23,26 @@ export function exchangeOrRefresh() {
     if (code !== undefined && refreshToken !== undefined) throw errors.invalidParameter('refresh_token', 'send either code or refresh_token, not both');
     const partner = mock.world.directory.authenticateApp(clientId, clientSecret);
     if (!partner) throw errors.invalidClient();
+    request.journalClient = { kind: 'api', app: partner.consumerKey, credential: 'client-secret' };
     const now = mock.clock.now();
     if (code !== undefined) {
       const result = mock.world.tokens.exchangeRequestToken(code, partner.consumerKey, now);
       if (!result.ok) {
+        // A refused exchange of a connection request's token belongs on that request's timeline.
+        const known = mock.world.tokens.peekRequestToken(code);
+        if (known?.connectionRequestId) request.journalSubject = { requests: [known.connectionRequestId], user: known.loginId };
         throw { unknown: errors.unknownRequestToken, expired: errors.expiredRequestToken, used: errors.usedRequestToken, 'other-app': errors.requestTokenOfOtherApp }[result.reason]();
       }
-      request.journalNote = `request token exchanged for ${result.value.record.loginId}`;
+      const issued = result.value;
+      request.journalNote = `request token exchanged for ${issued.record.loginId}`;
+      request.journalSubject = issued.connectionRequestId === null ? { user: issued.record.loginId, token: issued.record.masked } : { requests: [issued.connectionRequestId], user: issued.record.loginId, token: issued.record.masked };
       sendAccessToken(request, reply, result.value);
       return;
     }
     const result = mock.world.tokens.refresh(refreshToken!, partner.consumerKey, now);
     if (!result.ok) throw result.reason === 'revoked' ? errors.revokedRefreshToken() : errors.invalidRefreshToken();
     request.journalNote = `access token refreshed for ${result.value.record.loginId}`;
+    request.journalSubject = { user: result.value.record.loginId, token: result.value.record.masked };
     sendAccessToken(request, reply, result.value);
   };
 }

@@ -19,7 +19,7 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  * reference page's string), `scope`, `token_type`, `access_token`, then for a user
  * `refresh_token`, `refresh_expires_in` (epoch seconds), `geolocation` and the `id_token`.
  */
-export async function issueUserTokens(request: FastifyRequest, partner: PartnerApp, user: ConcurUser, origin: TokenOrigin, scopes: readonly string[], refresh?: RefreshGrant): Promise<Record<string, unknown>> {
+export async function issueUserTokens(request: FastifyRequest, partner: PartnerApp, user: ConcurUser, origin: TokenOrigin, scopes: readonly string[], refresh?: RefreshGrant, connectionRequests?: readonly string[]): Promise<Record<string, unknown>> {
   const { mock } = request;
   const { options } = mock;
   const now = mock.clock.now();
@@ -30,8 +30,9 @@ export async function issueUserTokens(request: FastifyRequest, partner: PartnerA
   const times = { iat: seconds(now), nbf: seconds(now), exp: seconds(expiresAt) };
   const accessToken = await signer.sign({ aud: '*', sub: user.id, iss, ...times, jti: newId(), 'concur.type': 'user', 'concur.app': partner.consumerKey, 'concur.scopes': [...scopes] });
   const idToken = await signer.sign({ aud: partner.consumerKey, sub: user.id, iss, ...times, 'concur.type': 'user', 'concur.version': 2, 'concur.profile': `${iss}/profile/v1/principals/${user.id}` });
-  mock.world.tokens.registerOAuth2Access(accessToken, partner.consumerKey, user.loginId, now, expiresAt, grant.refreshDigest, origin);
+  const record = mock.world.tokens.registerOAuth2Access(accessToken, partner.consumerKey, user.loginId, now, expiresAt, grant.refreshDigest, origin);
   request.journalNote = `oauth2 ${origin.replace('oauth2-', '')} token for ${user.loginId}`;
+  request.journalSubject = connectionRequests ? { requests: connectionRequests, user: user.loginId, token: record.masked } : { user: user.loginId, token: record.masked };
   return {
     expires_in: expiresIn(options, expiresAt - now),
     scope: scopes.join(' '),
@@ -53,8 +54,9 @@ export async function issueApplicationToken(request: FastifyRequest, partner: Pa
   const scopes = [...partner.scopes];
   const signer = await mock.signer();
   const accessToken = await signer.sign({ aud: '*', sub: partner.consumerKey, iss, iat: seconds(now), nbf: seconds(now), exp: seconds(expiresAt), jti: newId(), 'concur.type': 'app', 'concur.app': partner.consumerKey, 'concur.scopes': scopes });
-  mock.world.tokens.registerOAuth2Access(accessToken, partner.consumerKey, null, now, expiresAt, null, 'oauth2-client-credentials');
+  const record = mock.world.tokens.registerOAuth2Access(accessToken, partner.consumerKey, null, now, expiresAt, null, 'oauth2-client-credentials');
   request.journalNote = `oauth2 application token for ${partner.consumerKey}`;
+  request.journalSubject = { token: record.masked };
   return { expires_in: expiresIn(mock.options, expiresAt - now), scope: scopes.join(' '), token_type: 'Bearer', access_token: accessToken, geolocation: iss };
 }
 

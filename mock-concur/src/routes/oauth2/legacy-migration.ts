@@ -18,6 +18,7 @@ export function legacyMigrationRoute(app: FastifyInstance): void {
   app.post<{ Params: Params }>('/appmgmt/v0/legacyApps/:consumerKey/exchangeRefreshToken/me', async (request) => {
     const { token, partner } = oauth2Bearer(request);
     const { mock } = request;
+    request.journalClient = { kind: 'api', app: partner.consumerKey, credential: token.subject === 'app' ? 'app-token' : 'user-token', token: token.masked };
     if (token.subject !== 'app') throw oauth2Errors.invalidToken(403, 'the migration needs the application token of the client-credentials grant');
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
     const legacyToken = param(body, 'token');
@@ -35,6 +36,7 @@ export function legacyMigrationRoute(app: FastifyInstance): void {
     const user = mock.world.directory.user(loginId);
     const scopes = [...partner.scopes];
     request.journalNote = `legacy refresh token of ${loginId} migrated to /oauth2/v0`;
+    request.journalSubject = { user: loginId };
     return {
       token: issued.refreshToken,
       created: now,

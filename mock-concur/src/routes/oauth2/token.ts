@@ -22,6 +22,7 @@ export function tokenRoute(app: FastifyInstance): void {
     const grantType = field(form, 'grant_type');
     if (!grantType) throw oauth2Errors.grantTypeMissing();
     const partner = authenticateClient(request.mock, form);
+    request.journalClient = { kind: 'api', app: partner.consumerKey, credential: 'client-secret' };
     if (grantType === 'client_credentials') return issueApplicationToken(request, partner);
     if (grantType === 'password') return passwordGrant(request, partner, form);
     if (grantType === 'refresh_token') return refreshGrant(request, partner, form);
@@ -49,7 +50,8 @@ export function tokenRoute(app: FastifyInstance): void {
     const used = mock.world.tokens.useRequestToken(password, partner.consumerKey, mock.clock.now());
     if (!used.ok) throw used.reason === 'other-app' ? oauth2Errors.authTokenOfOtherClient() : oauth2Errors.incorrectCredentials();
     if (!user || user.loginId.toLowerCase() !== used.value.loginId.toLowerCase()) throw oauth2Errors.incorrectCredentials();
-    return issueUserTokens(request, partner, user, 'oauth2-authtoken', scopes);
+    const requestId = used.value.connectionRequestId;
+    return issueUserTokens(request, partner, user, 'oauth2-authtoken', scopes, undefined, requestId === null ? undefined : [requestId]);
   }
 
   async function refreshGrant(request: FastifyRequest, partner: PartnerApp, form: Form) {
