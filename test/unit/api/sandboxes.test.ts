@@ -50,6 +50,9 @@ describe('POST /_mock/sandboxes', () => {
     expect(made.counts).toMatchObject({ apps: 2, accessTokens: 0, connectionRequests: root.body.connectionRequests.Pending });
     const other = await sandbox(mock);
     expect(other.id).not.toBe(made.id);
+    // No body at all: the root's options.
+    const bare = await mock.inject({ method: 'POST', url: '/_mock/sandboxes' });
+    expect(bare.statusCode, bare.body).toBe(201);
   });
 
   it('takes the per-world options npm start takes and keeps the root as it was', async () => {

@@ -18,19 +18,30 @@ export async function sandboxRoutes(app: FastifyInstance): Promise<void> {
     return id;
   };
 
-  app.post<{ Body: SandboxOptions | undefined }>('/_mock/sandboxes', { schema: { body: sandboxOptionsSchema } }, async (request, reply) => {
-    atRoot(request);
-    let created;
-    try {
-      created = app.sandboxes.create(request.body ?? {});
-    } catch (error) {
-      if (error instanceof InvalidMockOptionsError) throw errors.invalidBody(error.message.replace(/^mock-concur option /, ''));
-      throw error;
-    }
-    if (!created.ok) throw created.reason === 'full' ? errors.tooManySandboxes(app.sandboxes.max) : errors.durableNeedsStateDir();
-    const url = baseUrl(request) + created.sandbox.path;
-    return reply.code(201).header('location', `/_mock/sandboxes/${created.sandbox.id}`).send({ ...created.sandbox, url });
-  });
+  app.post<{ Body: SandboxOptions }>(
+    '/_mock/sandboxes',
+    {
+      schema: { body: sandboxOptionsSchema },
+      // No body at all (`curl -X POST …/_mock/sandboxes`) is a sandbox with the root's options.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
+    },
+    async (request, reply) => {
+      atRoot(request);
+      let created;
+      try {
+        created = app.sandboxes.create(request.body);
+      } catch (error) {
+        if (error instanceof InvalidMockOptionsError) throw errors.invalidBody(error.message.replace(/^mock-concur option /, ''));
+        throw error;
+      }
+      if (!created.ok) throw created.reason === 'full' ? errors.tooManySandboxes(app.sandboxes.max) : errors.durableNeedsStateDir();
+      const url = baseUrl(request) + created.sandbox.path;
+      return reply.code(201).header('location', `/_mock/sandboxes/${created.sandbox.id}`).send({ ...created.sandbox, url });
+    },
+  );
 
   app.get('/_mock/sandboxes', async (request) => {
     atRoot(request);
