@@ -1,5 +1,5 @@
 import autocannon, { type Options } from 'autocannon';
-import { processCpuMs } from './proc-stats.js';
+import { startCpuReading } from './proc-stats.js';
 import { summarize } from './stats.js';
 
 /** Closed-loop load with autocannon from this process against a server in another one. */
@@ -28,6 +28,11 @@ export interface LoadRun {
   failures: number;
   /** The server's CPU time (all threads) during the run, ms. */
   serverCpuMs: number | null;
+  /**
+   * CPU time every other process on the machine took during the run (all CPUs' busy time less
+   * the server's and this process's), ms: a busy neighbour makes the run's figures doubtful.
+   */
+  othersCpuMs: number | null;
 }
 
 export interface LoadResult {
@@ -42,6 +47,8 @@ export interface LoadResult {
   serverCpu: { percentOfCore: number; microsPerRequest: number } | null;
   /** Requests/s of each run, to show how much runs of the same server differ. */
   runsRequestsPerSecond: number[];
+  /** Other processes' CPU during the runs, % of one core (null without /proc or a server pid). */
+  othersCpuPercent: number | null;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
@@ -54,19 +61,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   (globalThis as { gc?: () => void }).gc?.();
 
   const latenciesMs: number[] = [];
-  const cpuBefore = options.serverPid === undefined ? null : await processCpuMs(options.serverPid);
+  const reading = await startCpuReading(options.serverPid);
   const instance = autocannon({ ...base, duration: options.durationS });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
   });
   const result = await instance;
-  const cpuAfter = options.serverPid === undefined ? null : await processCpuMs(options.serverPid);
+  const cpu = await reading();
   return {
     durationS: result.duration,
     requests: result.requests.total,
     latenciesMs,
     failures: result.non2xx + result.errors + result.timeouts,
-    serverCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+    serverCpuMs: cpu.serverMs,
+    // Without the server's pid its CPU would count as others'.
+    othersCpuMs: cpu.serverMs === null ? null : cpu.othersMs,
   };
 }
 
@@ -77,6 +86,7 @@ export function combineRuns(runs: readonly LoadRun[]): LoadResult {
   const requests = sum((r) => r.requests);
   const { median, p99 } = summarize(runs.flatMap((r) => r.latenciesMs));
   const cpuMs = runs.every((r) => r.serverCpuMs !== null) ? sum((r) => r.serverCpuMs!) : null;
+  const othersMs = runs.every((r) => r.othersCpuMs !== null) ? sum((r) => r.othersCpuMs!) : null;
   return {
     requestsPerSecond: requests / durationS,
     latencyMs: { median, p99 },
@@ -84,5 +94,6 @@ export function combineRuns(runs: readonly LoadRun[]): LoadResult {
     failures: sum((r) => r.failures),
     serverCpu: cpuMs === null ? null : { percentOfCore: (100 * cpuMs) / (durationS * 1000), microsPerRequest: (1000 * cpuMs) / requests },
     runsRequestsPerSecond: runs.map((r) => r.requests / r.durationS),
+    othersCpuPercent: othersMs === null ? null : (100 * othersMs) / (durationS * 1000),
   };
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 
 /**
  * A child's memory and CPU time from /proc (Linux). The servers run in other processes, so
@@ -32,6 +33,74 @@ export async function processCpuMs(pid: number): Promise<number | null> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   clockTicksPerSecond ??= ticksPerSecond();
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+
+/**
+ * Busy time (everything but idle and I/O wait) of all the machine's CPUs together since boot,
+ * ms, from /proc/stat: less a run's server and load generator, what other processes took.
+ */
+async function machineBusyMs(): Promise<number | null> {
+  let stat: string;
+  try {
+    stat = await readFile('/proc/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  // "cpu  user nice system idle iowait irq softirq steal …": the first line sums every CPU.
+  const ticks = stat.slice(0, stat.indexOf('\n')).trim().split(/\s+/).slice(1, 9).map(Number);
+  if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return null;
+  const busy = ticks.reduce((sum, t) => sum + t, 0) - ticks[3]! - ticks[4]!;
+  clockTicksPerSecond ??= ticksPerSecond();
+  return (busy * 1000) / clockTicksPerSecond;
+}
+
+export interface CpuReading {
+  wallMs: number;
+  /** The server's CPU time (all threads), ms; null without a pid. */
+  serverMs: number | null;
+  /** This process's. */
+  ownMs: number;
+  /** Every other process's on the machine, ms (clamped at 0: /proc counts in clock ticks). */
+  othersMs: number | null;
+}
+
+/**
+ * Starts reading CPU time: the server's, this process's and everyone else's. The returned
+ * function ends the reading. Others are the machine's busy time less the other two, so a
+ * neighbour that competes for the CPUs during a measurement shows.
+ */
+export async function startCpuReading(serverPid?: number): Promise<() => Promise<CpuReading>> {
+  const serverBefore = serverPid === undefined ? null : await processCpuMs(serverPid);
+  const machineBefore = await machineBusyMs();
+  const ownBefore = process.cpuUsage();
+  const started = performance.now();
+  return async () => {
+    const wallMs = performance.now() - started;
+    const serverAfter = serverPid === undefined ? null : await processCpuMs(serverPid);
+    const own = process.cpuUsage(ownBefore);
+    const machineAfter = await machineBusyMs();
+    const serverMs = serverBefore !== null && serverAfter !== null ? serverAfter - serverBefore : null;
+    const ownMs = (own.user + own.system) / 1000;
+    const othersMs = machineBefore !== null && machineAfter !== null ? Math.max(0, machineAfter - machineBefore - (serverMs ?? 0) - ownMs) : null;
+    return { wallMs, serverMs, ownMs, othersMs };
+  };
+}
+
+/**
+ * Waits until the machine's other processes (all but this one and `serverPid`) use under
+ * `maxPercent` of a core over a `windowMs` window, or `timeoutMs` passes: a measurement then
+ * starts without a neighbour competing for the CPUs. Answers how long it waited, ms, or null
+ * without /proc.
+ */
+export async function waitForQuietMachine(serverPid: number | undefined, { maxPercent = 10, windowMs = 500, timeoutMs = 10_000 } = {}): Promise<number | null> {
+  const started = performance.now();
+  for (;;) {
+    const reading = await startCpuReading(serverPid);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const { othersMs, wallMs } = await reading();
+    if (othersMs === null) return null;
+    if ((100 * othersMs) / wallMs < maxPercent || performance.now() - started >= timeoutMs) return performance.now() - started;
+  }
 }
 
 function ticksPerSecond(): number {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/bundle-options.mjs';
 import { spawnChild, waitForOutput, type Child } from './children.js';
+import { pinnedCommand } from './cpus.js';
 
 /** The two kinds of server under test, each started as its own process on 127.0.0.1. */
 
@@ -31,8 +32,16 @@ export function mockArgs(port: number, extra: readonly string[] = []): string[] 
   return [MOCK_ENTRY, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'silent', ...extra];
 }
 
-export async function startMock(extra: readonly string[] = []): Promise<RunningServer> {
-  const child = spawnChild('mock-concur', process.execPath, mockArgs(0, ['--clock', 'system', ...extra]), { cwd: REPO_ROOT });
+export interface StartMockOptions {
+  /** Runs the child on this CPU only (taskset). */
+  cpu?: number;
+  /** Node's own flags, before the entry (e.g. --expose-gc). */
+  nodeFlags?: readonly string[];
+}
+
+export async function startMock(extra: readonly string[] = [], options: StartMockOptions = {}): Promise<RunningServer> {
+  const args = [...(options.nodeFlags ?? []), ...mockArgs(0, ['--clock', 'system', ...extra])];
+  const child = spawnChild('mock-concur', ...pinnedCommand(options.cpu, process.execPath, args), { cwd: REPO_ROOT });
   return { url: await listeningUrl(child), child };
 }
 

@@ -5,7 +5,8 @@ export type Cell = string | number;
 export function formatTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   const text = rows.map((row) => row.map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...text.map((row) => (row[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.every((row) => typeof row[i] === 'number' || /^[\d.,×%<>=≥ -]+$/.test(String(row[i] ?? ''))));
+  // Blank and n/a cells leave the column's alignment to the others.
+  const numeric = header.map((_, i) => rows.every((row) => typeof row[i] === 'number' || /^([\d.,×%<>=≥ -]+|n\/a|)$/.test(String(row[i] ?? ''))));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...text.map(line)].join('\n');
