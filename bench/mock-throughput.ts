@@ -17,7 +17,7 @@ import { round } from './lib/stats.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
 import { COLD_START_TARGET_MS, measureColdStart, type ColdStartSeries } from './sections/cold-start.js';
 import { measureListAtScale, SCALE_TARGET_RATIO, type QueueScaleResult } from './sections/list-at-scale.js';
-import type { LoadResult } from './lib/load.js';
+import { loadReport, type LoadResult } from './lib/load.js';
 import { measureThroughput, RUN_ORDER, THROUGHPUT_TARGET_RATIO, type EndpointThroughput, type ThroughputSettings } from './sections/throughput.js';
 
 const THROUGHPUT: ThroughputSettings = { connections: 10, durationS: 5, warmupS: 1 };
@@ -152,16 +152,7 @@ function jsonReport(
   scaleRatios: { median: number; p99: number },
   targets: Record<string, { target: string; met: boolean }>,
 ) {
-  const load = (l: LoadResult) => ({
-    rps: round(l.requestsPerSecond, 0),
-    p50Ms: round(l.latencyMs.median, 3),
-    p99Ms: round(l.latencyMs.p99, 3),
-    requests: l.requests,
-    failures: l.failures,
-    serverCpuPercent: l.serverCpu ? round(l.serverCpu.percentOfCore, 1) : null,
-    serverCpuMicrosPerRequest: l.serverCpu ? round(l.serverCpu.microsPerRequest, 2) : null,
-    runsRps: l.runsRequestsPerSecond.map((rps) => round(rps, 0)),
-  });
+  const load = loadReport;
   const memory = (m: QueueScaleResult['memoryAfterSeed']) => (m ? { rssMiB: round(m.rssMiB, 0), peakMiB: round(m.peakMiB, 0) } : null);
   const pass = (p: QueueScaleResult['reRead']) => ({ n: p.count, medianMs: round(p.median, 3), p99Ms: round(p.p99, 3), maxMs: round(p.max, 3) });
   return {

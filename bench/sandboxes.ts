@@ -27,7 +27,7 @@ import { memoryAfterGc, MEMORY_PROBE_FLAGS } from './lib/child-memory.js';
 import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { pinLoadGenerator, type Pinning } from './lib/cpus.js';
 import { expectStatus, httpRequest, keepAliveAgent } from './lib/http.js';
-import { combineRuns, runLoad, type LoadResult, type LoadRun } from './lib/load.js';
+import { combineRuns, loadReport, runLoad, type LoadResult, type LoadRun } from './lib/load.js';
 import { startCpuReading, waitForQuiet, waitForQuietMachine, type CpuReading } from './lib/proc-stats.js';
 import { assertMockBuilt, startMock, type RunningServer } from './lib/servers.js';
 import { round, summarize, type Summary } from './lib/stats.js';
@@ -468,17 +468,7 @@ function jsonReport(
   targets: Record<string, { target: string; value: number; met: boolean; doubtful?: boolean }>,
 ) {
   const summary = (s: Summary) => ({ n: s.count, medianMs: round(s.median, 3), p99Ms: round(s.p99, 3), maxMs: round(s.max, 3) });
-  const load = (l: LoadResult) => ({
-    rps: round(l.requestsPerSecond, 0),
-    p50Ms: round(l.latencyMs.median, 3),
-    p99Ms: round(l.latencyMs.p99, 3),
-    requests: l.requests,
-    failures: l.failures,
-    serverCpuPercent: l.serverCpu ? round(l.serverCpu.percentOfCore, 1) : null,
-    serverCpuMicrosPerRequest: l.serverCpu ? round(l.serverCpu.microsPerRequest, 2) : null,
-    runsRps: l.runsRequestsPerSecond.map((rps) => round(rps, 0)),
-    othersCpuPercent: l.othersCpuPercent === null ? null : round(l.othersCpuPercent, 1),
-  });
+  const load = loadReport;
   const memory = (u: NodeJS.MemoryUsage) => ({ rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers });
   return {
     benchmark: 'mock-concur-sandboxes',

@@ -1,6 +1,6 @@
 import autocannon, { type Options } from 'autocannon';
 import { startCpuReading } from './proc-stats.js';
-import { summarize } from './stats.js';
+import { round, summarize } from './stats.js';
 
 /** Closed-loop load with autocannon from this process against a server in another one. */
 
@@ -49,6 +49,21 @@ export interface LoadResult {
   runsRequestsPerSecond: number[];
   /** Other processes' CPU during the runs, % of one core (null without /proc or a server pid). */
   othersCpuPercent: number | null;
+}
+
+/** A load result as the benchmarks' JSON line prints it (rounded). */
+export function loadReport(l: LoadResult) {
+  return {
+    rps: round(l.requestsPerSecond, 0),
+    p50Ms: round(l.latencyMs.median, 3),
+    p99Ms: round(l.latencyMs.p99, 3),
+    requests: l.requests,
+    failures: l.failures,
+    serverCpuPercent: l.serverCpu ? round(l.serverCpu.percentOfCore, 1) : null,
+    serverCpuMicrosPerRequest: l.serverCpu ? round(l.serverCpu.microsPerRequest, 2) : null,
+    runsRps: l.runsRequestsPerSecond.map((rps) => round(rps, 0)),
+    othersCpuPercent: l.othersCpuPercent === null ? null : round(l.othersCpuPercent, 1),
+  };
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
