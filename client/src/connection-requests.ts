@@ -1,7 +1,7 @@
 import { tokenFlow, type AccessToken } from './access-token.js';
 import { parseConnectionRequest, parseConnectionRequestPage, unwrapConnectionRequest, type ConnectionRequest, type ConnectionRequestPage } from './connection-request.js';
 import { BodyShapeError, readShape } from './body-shape.js';
-import type { ApiVersion, ConcurClientOptions } from './options.js';
+import type { ApiVersion, ResolvedOptions } from './options.js';
 import { send } from './transport.js';
 import { escapeXml, isRecord, stringOrNull, type WireFormat } from './wire-body.js';
 
@@ -33,7 +33,7 @@ export interface CreatedConnectionRequest {
  * `Instance_Url` / `geolocation` (the data centre Concur named), else to `baseUrl`, and an
  * OAuth 2.0 token is sent as `Bearer`.
  */
-export function connectionRequests(options: ConcurClientOptions, adminToken: string | AccessToken, overrides: ConnectionRequestsOptions = {}) {
+export function connectionRequests(options: ResolvedOptions, adminToken: string | AccessToken, overrides: ConnectionRequestsOptions = {}) {
   const token = typeof adminToken === 'string' ? adminToken : adminToken.token;
   const instance = typeof adminToken === 'string' ? null : adminToken.instanceUrl;
   const base = (instance ?? options.baseUrl).replace(/\/+$/, '');

@@ -18,6 +18,14 @@ export function createConcurClient(input: ConcurClientInput) {
     ...oauthMethods(options),
     ...oauth2Methods(options),
     connectionRequests: (adminToken: string | AccessToken, overrides?: ConnectionRequestsOptions) => connectionRequests(options, adminToken, overrides),
+    /**
+     * Ends the pooled keep-alive sockets of the transport this client made (`'undici'`), after
+     * the calls under way finish; a later call opens new ones. Idle sockets never keep a process
+     * alive, so this is for a clean shutdown, not a must. A transport you passed in is yours to close.
+     */
+    close: async (): Promise<void> => {
+      if (options.ownsTransport) await options.transport.close?.();
+    },
   };
 }
 
@@ -31,6 +39,9 @@ export type { CallOptions } from './oauth.js';
 export { defaultOptions } from './options.js';
 export type { ApiVersion, ConcurClientInput, ConcurClientOptions, ConcurLogger, RetryOptions } from './options.js';
 export type { Sleep } from './sleep.js';
+export { createFetchTransport } from './fetch-transport.js';
+export { createUndiciTransport, type UndiciTransportOptions } from './undici-transport.js';
+export type { Transport, TransportChoice, TransportRequest, TransportResponse } from './wire-transport.js';
 export type { WireFormat } from './wire-body.js';
 export {
   ConcurError,

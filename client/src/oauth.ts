@@ -1,6 +1,6 @@
 import { parseAccessToken, type AccessToken } from './access-token.js';
 import { readShape } from './body-shape.js';
-import type { ConcurClientOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import { send } from './transport.js';
 import type { WireFormat } from './wire-body.js';
 
@@ -10,7 +10,7 @@ export interface CallOptions {
 }
 
 /** The legacy OAuth 2.0 endpoints under `/net2/oauth2/`. */
-export function oauthMethods(options: ConcurClientOptions) {
+export function oauthMethods(options: ResolvedOptions) {
   const url = (path: string, query: Record<string, string> = {}) => {
     const u = new URL(`${options.baseUrl}${path}`);
     for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);

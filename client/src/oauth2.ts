@@ -2,7 +2,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } fro
 import { parseOAuth2Token, type AccessToken } from './access-token.js';
 import { BodyShapeError, readShape } from './body-shape.js';
 import { ConcurError } from './errors.js';
-import type { ConcurClientOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import { send } from './transport.js';
 import { isRecord } from './wire-body.js';
 
@@ -63,7 +63,7 @@ interface CachedJwks {
  * The OAuth 2.0 Authentication API (`/oauth2/v0`): form-encoded grants to `/oauth2/v0/token`,
  * JSON answers, `Bearer` tokens. The app's consumer key and secret are its client id and secret.
  */
-export function oauth2Methods(options: ConcurClientOptions) {
+export function oauth2Methods(options: ResolvedOptions) {
   const base = (geolocation: string | null | undefined) => (geolocation || options.baseUrl).replace(/\/+$/, '');
   const jwksCache = new Map<string, CachedJwks>();
 

@@ -1,8 +1,9 @@
 import { httpErrorFor, MalformedResponseError, NetworkError, TimeoutError } from './errors.js';
-import type { ConcurClientOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
 import { redactUrl } from './redact-url.js';
 import { withRetries } from './retry-policy.js';
 import { isRecord, parseWireBody, stringOrNull, type WireFormat } from './wire-body.js';
+import type { TransportResponse } from './wire-transport.js';
 
 export interface ConcurRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -26,14 +27,18 @@ export interface ConcurResponse {
 
 const MEDIA: Record<WireFormat, string> = { json: 'application/json', xml: 'application/xml' };
 
-/** One HTTP exchange with Concur, under the retry policy when the call is idempotent. */
-export function send(options: ConcurClientOptions, request: ConcurRequest): Promise<ConcurResponse> {
+/**
+ * One HTTP exchange with Concur, under the retry policy when the call is idempotent. The
+ * transport only moves bytes; the timeout, the caller's signal and the error classes are decided
+ * here, so `'undici'` and `'fetch'` fail alike.
+ */
+export function send(options: ResolvedOptions, request: ConcurRequest): Promise<ConcurResponse> {
   const once = (signal: AbortSignal | undefined) => sendOnce(options, request, signal);
   if (!request.idempotent) return once(request.signal);
   return withRetries(once, { ...options, signal: request.signal, describe: `${request.method} ${redactUrl(request.url)}` });
 }
 
-async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, signal: AbortSignal | undefined): Promise<ConcurResponse> {
+async function sendOnce(options: ResolvedOptions, request: ConcurRequest, signal: AbortSignal | undefined): Promise<ConcurResponse> {
   const { method, url, format } = request;
   const shownUrl = redactUrl(url);
   // One controller for the caller's signal and the timeout: AbortSignal.timeout/any cost a
@@ -47,18 +52,16 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
   const forward = () => controller.abort(signal?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });
-  let response: Response;
-  let text: string;
+  let response: TransportResponse;
   try {
-    response = await options.fetch(url, {
+    // Every transport reads the whole body under this signal, so a stalled body times out too.
+    response = await options.transport.request({
       method,
+      url,
       headers: { Accept: MEDIA[format], ...request.headers },
       ...(request.body !== undefined ? { body: request.body } : {}),
       signal: controller.signal,
-      redirect: 'manual',
     });
-    // The body is read under the same signal: a server that stalls mid-body times out too.
-    text = await response.text();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (timedOut) throw new TimeoutError(method, shownUrl, options.timeoutMs);
@@ -67,7 +70,8 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
     clearTimeout(timer);
     signal?.removeEventListener('abort', forward);
   }
-  const contentType = response.headers.get('content-type');
+  const { text } = response;
+  const contentType = response.header('content-type');
 
   if (response.status >= 400) {
     // A proxy's HTML page or an empty 502 is no Concur error; the status alone still types it.
@@ -88,10 +92,10 @@ async function sendOnce(options: ConcurClientOptions, request: ConcurRequest, si
       concurMessage: stringOrNull(envelope['Message']) ?? (oauth2Error !== null ? stringOrNull(envelope['error_description']) : null),
       oauth2Error,
       oauth2Code,
-      correlationId: response.headers.get('concur-correlationid'),
+      correlationId: response.header('concur-correlationid'),
       errorId: stringOrNull(envelope['Id']),
       serverTime: stringOrNull(envelope['Server-Time']),
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(response.header('retry-after')),
     });
   }
   if (response.status >= 300) throw new MalformedResponseError(method, shownUrl, response.status, 'unexpected redirect');

@@ -234,6 +234,8 @@ describe(`the npm packages, installed from their tarballs (node ${process.versio
   it('a project that installs only concur-partner-client has none of the server’s dependencies', () => {
     const installed = installedPackages(clientOnly);
     expect(installed).toContain('concur-partner-client');
+    // Its own four: cockatiel, fast-xml-parser, jose and undici (the default transport on Node).
+    expect(installed).toEqual(expect.arrayContaining(['cockatiel', 'fast-xml-parser', 'jose', 'undici']));
     expect(installed.filter((name) => SERVER_ONLY.includes(name))).toEqual([]);
     console.log(`[packaging] concur-partner-client install tree: ${installed.length} packages (${installed.sort().join(', ')}), ${(treeBytes(join(clientOnly, 'node_modules')) / 1024).toFixed(0)} KiB`);
   });

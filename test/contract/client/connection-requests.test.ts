@@ -6,8 +6,11 @@ import { ConcurHttpError, createConcurClient, ForbiddenError, NotFoundError, Una
 const CONCUR = 'https://www.concursolutions.com';
 const ex = contractExamples();
 const id = ex['connectionRequestId']!;
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
 const requests = (format: WireFormat, apiVersion: ApiVersion, token = ex['adminToken']!) =>
-  createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret: ex['consumerSecret']!, format, apiVersion, retry: false }).connectionRequests(token);
+  createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret: ex['consumerSecret']!, format, apiVersion, retry: false, transport: 'fetch' }).connectionRequests(token);
 
 /** The fixtures' interceptors around `call`: every one must have answered. */
 const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });

@@ -6,7 +6,10 @@ import { ConcurHttpError, createConcurClient, ForbiddenError, RequestTokenExpire
 const CONCUR = 'https://www.concursolutions.com';
 const ex = contractExamples();
 const client = (format: WireFormat, consumerSecret = ex['consumerSecret']!) =>
-  createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret, format, retry: false });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+  createConcurClient({ baseUrl: CONCUR, consumerKey: ex['consumerKey']!, consumerSecret, format, retry: false, transport: 'fetch' });
 
 /** The fixtures' interceptors around `call`: every one must have answered. */
 const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });

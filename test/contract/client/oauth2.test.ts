@@ -9,7 +9,10 @@ import { ConcurHttpError, createConcurClient, IdTokenError, UnauthorizedError, t
 const CONCUR = 'https://www.concursolutions.com';
 const ex = contractExamples();
 const NOW = Date.UTC(2026, 11, 1, 9, 0, 0);
-const client = (consumerKey = ex['consumerKey']!, consumerSecret = ex['consumerSecret']!) => createConcurClient({ baseUrl: CONCUR, consumerKey, consumerSecret, retry: false, now: () => NOW });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+const client = (consumerKey = ex['consumerKey']!, consumerSecret = ex['consumerSecret']!) => createConcurClient({ baseUrl: CONCUR, consumerKey, consumerSecret, retry: false, now: () => NOW, transport: 'fetch' });
 
 /** The fixtures' interceptors around `call`: every one must have answered. */
 const through = <T>(keys: string | string[], call: () => Promise<T>): Promise<T> => throughInteractions(keys, call, { baseUrl: CONCUR });

@@ -1,21 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, startMockConcur, type StartedMockConcur } from 'mock-concur';
-import { createConcurClient, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type ConcurClientInput } from 'concur-partner-client';
+import { createConcurClient, MalformedResponseError, type ConcurClient, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type ConcurClientInput } from 'concur-partner-client';
 
 // The mock's seeded demo credentials (README "Demo credentials").
 const APP = { consumerKey: DEMO.app.consumerKey, consumerSecret: DEMO.app.consumerSecret };
 const ADMIN = [DEMO.admin.loginId, DEMO.admin.password] as const;
 const fastRetry = { retries: 3, initialDelayMs: 1, maxDelayMs: 5, maxElapsedMs: 5_000 };
 
-describe('the client against a running mock', () => {
+// Every case on both transports: undici's keep-alive pools (the default) and fetch.
+describe.each(['undici', 'fetch'] as const)('the client against a running mock (%s)', (transport) => {
   let mock: StartedMockConcur;
-  const client = (extra: Partial<ConcurClientInput> = {}) => createConcurClient({ baseUrl: mock.url, ...APP, retry: fastRetry, ...extra });
+  const made: ConcurClient[] = [];
+  const client = (extra: Partial<ConcurClientInput> = {}) => {
+    const concur = createConcurClient({ baseUrl: mock.url, ...APP, retry: fastRetry, transport, ...extra });
+    made.push(concur);
+    return concur;
+  };
 
   beforeAll(async () => {
     mock = await startMockConcur();
   });
   afterAll(() => mock.close());
   beforeEach(() => mock.state.reset());
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((c) => c.close()));
+  });
 
   it.each(['json', 'xml'] as const)('signs in, polls every page, exchanges a request token and reports CRSUC (%s)', async (format) => {
     const concur = client({ format });
@@ -122,5 +131,24 @@ describe('the client against a running mock', () => {
     const other = await concur.nativeLogin(...ADMIN);
     await concur.revokeToken(admin.token, other.token);
     await expect(concur.connectionRequests(other).list()).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('aborts a call under way with the caller’s reason, and the client still works after', async () => {
+    const concur = client({ retry: false });
+    const admin = await concur.nativeLogin(...ADMIN);
+    mock.state.faults.add({ path: '/api/v3.2/*', latencyMs: 400, times: 1 });
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(concur.connectionRequests(admin, { signal: controller.signal }).list()).rejects.toBe(reason);
+    expect((await concur.connectionRequests(admin).list()).items.length).toBeGreaterThan(0);
+  });
+
+  it('close() ends the pooled sockets; a later call opens new ones', async () => {
+    const concur = client();
+    const admin = await concur.nativeLogin(...ADMIN);
+    await concur.close();
+    await concur.close();
+    expect((await concur.connectionRequests(admin).list()).items.length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,10 @@ import { createConcurClient, MalformedResponseError } from 'concur-partner-clien
 
 const BASE = 'https://concur.test';
 const json = { 'Content-Type': 'application/json' };
-const client = createConcurClient({ baseUrl: BASE, consumerKey: 'key', consumerSecret: 'the-secret', retry: false });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+const client = createConcurClient({ baseUrl: BASE, consumerKey: 'key', consumerSecret: 'the-secret', retry: false, transport: 'fetch' });
 
 /** The error a call failed with (the test fails if it resolved). */
 async function failure(call: Promise<unknown>): Promise<MalformedResponseError> {

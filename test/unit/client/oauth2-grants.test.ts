@@ -20,7 +20,10 @@ const CORRELATION = '0123456789abcdef0123456789abcdef';
 const noWait = async (_ms: number, signal?: AbortSignal) => {
   if (signal?.aborted) throw signal.reason;
 };
-const make = (extra: Partial<ConcurClientInput> = {}) => createConcurClient({ baseUrl: BASE, consumerKey: 'app-id', consumerSecret: 'app-secret', sleep: noWait, now: () => NOW, ...extra });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+const make = (extra: Partial<ConcurClientInput> = {}) => createConcurClient({ baseUrl: BASE, consumerKey: 'app-id', consumerSecret: 'app-secret', sleep: noWait, now: () => NOW, transport: 'fetch', ...extra });
 const headers = { 'Content-Type': 'application/json', 'concur-correlationid': CORRELATION };
 
 /** A success body with the keys in the order a real call prints them. */

@@ -7,7 +7,10 @@ const BASE = 'https://us.api.concursolutions.test';
 const EMEA = 'https://emea.api.concursolutions.test';
 const T0 = Date.UTC(2026, 11, 1, 9, 0, 0);
 let now = T0;
-const make = () => createConcurClient({ baseUrl: BASE, consumerKey: 'app-id', consumerSecret: 'app-secret', now: () => now, retry: false });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+const make = () => createConcurClient({ baseUrl: BASE, consumerKey: 'app-id', consumerSecret: 'app-secret', now: () => now, retry: false, transport: 'fetch' });
 
 let key: GenerateKeyPairResult;
 let other: GenerateKeyPairResult;

@@ -7,7 +7,10 @@ const creds = { baseUrl: BASE, consumerKey: 'key', consumerSecret: 'the-secret' 
 const noWait = async (_ms: number, signal?: AbortSignal) => {
   if (signal?.aborted) throw signal.reason;
 };
-const make = (extra: Partial<ConcurClientInput> = {}) => createConcurClient({ ...creds, sleep: noWait, ...extra });
+// nock intercepts fetch and http.request, not undici's pools: these wire-level cases run on the
+// fetch transport; the undici one meets the same cases against real servers (test/integration/client,
+// test/unit/client/transports.test.ts), and both share send(), which parses and types every answer.
+const make = (extra: Partial<ConcurClientInput> = {}) => createConcurClient({ ...creds, sleep: noWait, transport: 'fetch', ...extra });
 const xml = { 'Content-Type': 'application/xml' };
 const json = { 'Content-Type': 'application/json' };
 
