@@ -14,7 +14,7 @@ import os from 'node:os';
 import { DEMO } from 'mock-concur';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import { createConcurClient } from 'concur-partner-client';
+import { createConcurClient, createUndiciTransport, type Transport } from 'concur-partner-client';
 import { createAutoConnectWorker, type CycleSummary, type MatchResult } from 'concur-auto-connect';
 import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { adminTokens, LIST_PATH, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
@@ -83,12 +83,18 @@ async function runWorker(n: number, concurrency: number): Promise<WorkerRun> {
   const mock = await seededMock(n);
   try {
     let httpCalls = 0;
-    const counting: typeof fetch = (input, init) => {
-      httpCalls++;
-      return fetch(input, init);
+    // The client's default transport (undici's pools), counted.
+    const undici = createUndiciTransport();
+    const counting: Transport = {
+      request: (call) => {
+        httpCalls++;
+        return undici.request(call);
+      },
+      close: () => undici.close!(),
     };
+    const client = createConcurClient({ baseUrl: mock.url, ...APP, transport: counting });
     const worker = createAutoConnectWorker({
-      client: createConcurClient({ baseUrl: mock.url, ...APP, fetch: counting }),
+      client,
       adminCredentials: ADMIN,
       matcher,
       concurrency,
@@ -111,6 +117,7 @@ async function runWorker(n: number, concurrency: number): Promise<WorkerRun> {
     const own = process.cpuUsage(ownBefore);
     const cpuAfter = await processCpuMs(mock.child.pid);
     clearInterval(sampler);
+    await client.close();
     if (!summary.completed || summary.requests !== n + 12) throw new Error(`worker cycle at N=${n} did not settle every request: ${JSON.stringify(summary)}`);
     return {
       n,
