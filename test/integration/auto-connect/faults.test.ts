@@ -3,21 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedMockConcur } from 'mock-concur';
 import type { ApiVersion } from 'concur-partner-client';
 import type { MatchResult, WorkerEvent } from 'concur-auto-connect';
-import { EXCHANGE, expectInvariants, faultWorker, finishedEvents, listPath, mockWith, possibleLeakEvents, REVOKE, SLOW_MS, type FaultInput } from './support.js';
+import { ANSWERS, cyclingMatcher, EXCHANGE, expectInvariants, faultMix, faultWorker, finishedEvents, listPath, mockWith, possibleLeakEvents, REVOKE, SLOW_MS } from './support.js';
 
 /**
  * The legacy worker under injected faults, in every API version, with XML on the wire (the
  * oauth2-flow tests run both flows in JSON): the fault run and the fast-check property.
  */
 const VERSIONS: ApiVersion[] = ['3.0', '3.1', '3.2'];
-const ANSWERS: MatchResult[] = [
-  { outcome: 'connected', memberId: 'm' },
-  { outcome: 'not-found' },
-  { outcome: 'name-mismatch' },
-  { outcome: 'needs-attention' },
-  { outcome: 'retry' },
-];
-
 describe.each(VERSIONS)('the auto-connect worker under injected faults (legacy, v%s, xml)', (version) => {
   let mock: StartedMockConcur;
   afterEach(() => mock?.close());
@@ -25,22 +17,11 @@ describe.each(VERSIONS)('the auto-connect worker under injected faults (legacy, 
 
   it('settles every request exactly once through latency spikes, 503 bursts, resets, malformed bodies and an exchange slower than the timeout', async () => {
     mock = await mockWith({ demoTravelers: 30 });
-    const faults: FaultInput[] = [
-      { path: `${LIST}*`, latencyMs: 30, probability: 0.3, seed: 1 },
-      { method: 'GET', path: LIST, status: 503, probability: 0.3, seed: 2 },
-      { method: 'GET', path: LIST, malformedBody: true, probability: 0.2, seed: 3 },
-      { method: 'PUT', path: `${LIST}/*`, reset: true, probability: 0.25, seed: 4 },
-      { method: 'PUT', path: `${LIST}/*`, status: 503, probability: 0.2, seed: 5 },
-      { path: EXCHANGE.legacy, status: 503, times: 2 },
-      { path: EXCHANGE.legacy, malformedBody: true, times: 2 },
-      { path: EXCHANGE.legacy, latencyMs: SLOW_MS, times: 1 },
-      { path: REVOKE.legacy, reset: true, probability: 0.3, seed: 6 },
-    ];
+    const faults = faultMix(LIST, 'legacy');
     for (const f of faults) await mock.control.addFault(f);
     const events: WorkerEvent[] = [];
     const logLines: string[] = [];
-    const answers = new Map<string, MatchResult>();
-    const { worker: w, quiet } = faultWorker({ mock, flow: 'legacy', version, format: 'xml', faults, matcher: (id) => answers.get(id) ?? (answers.set(id, ANSWERS[answers.size % ANSWERS.length]!), answers.get(id)!), events, logLines });
+    const { worker: w, quiet } = faultWorker({ mock, flow: 'legacy', version, format: 'xml', faults, matcher: cyclingMatcher(), events, logLines });
 
     const summary = await w.runOnce();
     await quiet();

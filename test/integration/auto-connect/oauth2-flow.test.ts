@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedMockConcur } from 'mock-concur';
 import { createAutoConnectWorker, membersMatcher, type Connection, type MatchResult, type WorkerEvent } from 'concur-auto-connect';
-import { acceptedPuts, addFaults, ADMIN, clientFor, DEMO_MEMBERS, EXCHANGE, expectInvariants, faultWorker, FLOW_VERSIONS, journal, listPath, mockWith, possibleLeakEvents, REVOKE, SLOW_MS, tokens, USER_TOKEN_ORIGINS, type FaultInput } from './support.js';
+import { acceptedPuts, addFaults, ADMIN, ANSWERS, clientFor, cyclingMatcher, DEMO_MEMBERS, EXCHANGE, expectInvariants, faultMix, faultWorker, FLOW_VERSIONS, journal, listPath, mockWith, possibleLeakEvents, REVOKE, SLOW_MS, tokens, USER_TOKEN_ORIGINS } from './support.js';
 
 /**
  * The worker's scenarios and its fault property (faults.test.ts) in both flows against the real
@@ -10,8 +10,6 @@ import { acceptedPuts, addFaults, ADMIN, clientFor, DEMO_MEMBERS, EXCHANGE, expe
  * v3.1 and v3.2, and oauth2 (the application's client-credentials token, credtype=authtoken,
  * DELETE /app-mgmt/v0/connections) in v3.2, the only version that takes an application token.
  */
-const ANSWERS: MatchResult[] = [{ outcome: 'connected', memberId: 'm' }, { outcome: 'not-found' }, { outcome: 'name-mismatch' }, { outcome: 'needs-attention' }, { outcome: 'retry' }];
-
 describe.each(FLOW_VERSIONS)('the auto-connect worker against the mock, %s flow, v%s', (flow, version) => {
   let mock: StartedMockConcur;
   afterEach(() => mock?.close());
@@ -64,22 +62,11 @@ describe.each(FLOW_VERSIONS)('the auto-connect worker against the mock, %s flow,
 
   it('settles every request exactly once through latency spikes, 503 bursts, resets, malformed bodies and an exchange slower than the timeout', async () => {
     mock = await mockWith({ demoTravelers: 30 });
-    const faults: FaultInput[] = [
-      { path: `${LIST}*`, latencyMs: 30, probability: 0.3, seed: 1 },
-      { method: 'GET', path: LIST, status: 503, probability: 0.3, seed: 2 },
-      { method: 'GET', path: LIST, malformedBody: true, probability: 0.2, seed: 3 },
-      { method: 'PUT', path: `${LIST}/*`, reset: true, probability: 0.25, seed: 4 },
-      { method: 'PUT', path: `${LIST}/*`, status: 503, probability: 0.2, seed: 5 },
-      { path: EXCHANGE[flow], status: 503, times: 2 },
-      { path: EXCHANGE[flow], malformedBody: true, times: 2 },
-      { path: EXCHANGE[flow], latencyMs: SLOW_MS, times: 1 },
-      { path: REVOKE[flow], reset: true, probability: 0.3, seed: 6 },
-    ];
+    const faults = faultMix(LIST, flow);
     const fetch = await addFaults(mock, flow, faults);
     const events: WorkerEvent[] = [];
     const logLines: string[] = [];
-    const answers = new Map<string, MatchResult>();
-    const { worker: w, quiet } = faultWorker({ mock, flow, version, faults, matcher: (id) => answers.get(id) ?? (answers.set(id, ANSWERS[answers.size % ANSWERS.length]!), answers.get(id)!), events, logLines, fetch });
+    const { worker: w, quiet } = faultWorker({ mock, flow, version, faults, matcher: cyclingMatcher(), events, logLines, fetch });
     const summary = await w.runOnce();
     await quiet();
     expect(summary.completed).toBe(true);

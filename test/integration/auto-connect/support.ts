@@ -114,6 +114,38 @@ export const TIMEOUT_MS = 1_000;
 export const SLOW_MS = 1_200;
 export const RECHECK_AFTER_SLOW_MS = SLOW_MS - TIMEOUT_MS + 500;
 
+/** One of each matcher answer the fault runs cycle through. */
+export const ANSWERS: MatchResult[] = [{ outcome: 'connected', memberId: 'm' }, { outcome: 'not-found' }, { outcome: 'name-mismatch' }, { outcome: 'needs-attention' }, { outcome: 'retry' }];
+
+/** Each request's answer: the next of ANSWERS when first asked, the same ever after (a re-check asks again). */
+export function cyclingMatcher(): (id: string) => MatchResult {
+  const answers = new Map<string, MatchResult>();
+  return (id) => {
+    let answer = answers.get(id);
+    if (!answer) answers.set(id, (answer = ANSWERS[answers.size % ANSWERS.length]!));
+    return answer;
+  };
+}
+
+/**
+ * The fault run's mix on every call the worker makes: list latency, 503s and unreadable
+ * bodies; PUT resets and 503s; exchanges answered 503, unreadable, or slower than the client's
+ * timeout; revocation resets. Seeded: the same run every time.
+ */
+export function faultMix(list: string, flow: WorkerFlow): FaultInput[] {
+  return [
+    { path: `${list}*`, latencyMs: 30, probability: 0.3, seed: 1 },
+    { method: 'GET', path: list, status: 503, probability: 0.3, seed: 2 },
+    { method: 'GET', path: list, malformedBody: true, probability: 0.2, seed: 3 },
+    { method: 'PUT', path: `${list}/*`, reset: true, probability: 0.25, seed: 4 },
+    { method: 'PUT', path: `${list}/*`, status: 503, probability: 0.2, seed: 5 },
+    { path: EXCHANGE[flow], status: 503, times: 2 },
+    { path: EXCHANGE[flow], malformedBody: true, times: 2 },
+    { path: EXCHANGE[flow], latencyMs: SLOW_MS, times: 1 },
+    { path: REVOKE[flow], reset: true, probability: 0.3, seed: 6 },
+  ];
+}
+
 /**
  * The re-check wait a fault run needs: long enough for a slow exchange to have finished on the
  * mock's side; without a slow exchange every lost one (a reset: never handled; an unreadable
