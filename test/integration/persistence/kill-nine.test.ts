@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { DEMO } from 'mock-concur';
+import { DEMO, MockControlClient } from 'mock-concur';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,13 +180,9 @@ async function handOutAndPut(base: string, oauth: Record<string, string>, acked:
  */
 async function checkAcknowledged(base: string, acked: Acknowledged, everything = false): Promise<number> {
   let checked = 0;
-  // Every page of users (the list pages at 1 000 by default; the Link header has the next).
+  // Every page of users (the list pages at 1 000 by default): the control client follows the Link header.
   const present = new Set<string>();
-  for (let next: string | null = '/_mock/users?limit=10000'; next; ) {
-    const res = await call(`${base}${next}`);
-    for (const u of await jsonOf<{ loginId: string }[]>(res)) present.add(u.loginId);
-    next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
-  }
+  for await (const u of new MockControlClient(base, { timeoutMs: 5_000 }).pages<{ loginId: string }>('/_mock/users', 10_000)) present.add(u.loginId);
   for (const loginId of acked.users) expect(present.has(loginId), `acknowledged user ${loginId} is missing`).toBe(true);
   checked += acked.users.size;
 
