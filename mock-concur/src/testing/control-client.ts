@@ -197,6 +197,11 @@ export class MockControlClient {
     return this.call('POST', '/_mock/request-tokens', input);
   }
 
+  /** `count` (≤ 100 000) request tokens for one user at once: a load test's single-use codes. */
+  issueRequestTokens(input: MockTokenState & { count: number }): Promise<{ codes: string[]; expiresAt: string }> {
+    return this.call('POST', '/_mock/request-tokens', input);
+  }
+
   /** An access token (and its refresh token) for a user, optionally already revoked. */
   issueAccessToken(input: MockTokenState & { revoked?: boolean }): Promise<{ token: string; refreshToken: string; expiresAt: string }> {
     return this.call('POST', '/_mock/access-tokens', input);

@@ -101,6 +101,18 @@ describe('control API', () => {
     expect(concurError(res).Message).toBe('Request token has expired');
   });
 
+  it('mints a load test\'s supply of distinct single-use request tokens in one call', async () => {
+    const { body } = await json<{ codes: string[] }>(app, { method: 'POST', url: '/_mock/request-tokens', payload: { consumerKey: DEMO.app.consumerKey, loginId: DEMO.traveler.loginId, count: 500 } });
+    expect(new Set(body.codes).size).toBe(500);
+    const exchange = (code: string) => app.inject({ url: `/net2/oauth2/getaccesstoken.ashx?code=${code}&client_id=${DEMO.app.consumerKey}&client_secret=${DEMO.app.consumerSecret}` });
+    for (const code of [body.codes[0]!, body.codes[499]!]) expect((await exchange(code)).statusCode).toBe(200);
+    expect(concurError(await exchange(body.codes[0]!)).Message).not.toBe('');
+    for (const count of [0, 100_001, 1.5]) {
+      const refused = await app.inject({ method: 'POST', url: '/_mock/request-tokens', payload: { consumerKey: DEMO.app.consumerKey, loginId: DEMO.traveler.loginId, count } });
+      expect(refused.statusCode).toBe(400);
+    }
+  });
+
   it('lists tokens masked, never in full', async () => {
     const { token, refreshToken } = await nativeToken(app);
     const res = await app.inject({ url: '/_mock/tokens' });

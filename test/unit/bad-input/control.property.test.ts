@@ -110,7 +110,7 @@ describe('control API under bad input', () => {
         { requiredKeys: [] },
       ),
       '/_mock/connection-requests': fc.record({ consumerKey, loginId, count }, { requiredKeys: [] }),
-      '/_mock/request-tokens': fc.record({ consumerKey, loginId, ageSeconds: anyValue }, { requiredKeys: [] }),
+      '/_mock/request-tokens': fc.record({ consumerKey, loginId, ageSeconds: anyValue, count }, { requiredKeys: [] }),
       '/_mock/access-tokens': fc.record({ consumerKey, loginId, ageSeconds: anyValue, revoked: anyValue }, { requiredKeys: [] }),
     };
     const request = fc.constantFrom(...Object.keys(shapes)).chain((url) =>

@@ -6,14 +6,26 @@ import { iso } from './views.js';
 
 /** Request and access tokens minted for provider states, and every access token (masked). */
 export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number } }>(
+  app.post<{ Body: { consumerKey: string; loginId: string; ageSeconds?: number; count?: number } }>(
     '/_mock/request-tokens',
-    { schema: { body: tokenStateSchema } },
+    { schema: { body: { ...tokenStateSchema, properties: { ...tokenStateSchema.properties, count: { type: 'integer', minimum: 1, maximum: MAX_CODES_PER_CALL } } } } },
     async (request, reply) => {
       const { mock } = request;
       const { partner, user, issuedAt } = tokenState(mock, request.body);
-      const { token, expiresAt } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, issuedAt);
-      return reply.code(201).send({ code: token, expiresAt: iso(expiresAt) });
+      const { count } = request.body;
+      if (count === undefined) {
+        const { token, expiresAt } = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, issuedAt);
+        return reply.code(201).send({ code: token, expiresAt: iso(expiresAt) });
+      }
+      // A load test's supply of single-use codes (one per exchange it sends), in one call.
+      const codes: string[] = [];
+      let expiresAt = issuedAt;
+      for (let i = 0; i < count; i++) {
+        const issued = mock.world.tokens.issueRequestToken(partner.consumerKey, user.loginId, issuedAt);
+        codes.push(issued.token);
+        expiresAt = issued.expiresAt;
+      }
+      return reply.code(201).send({ codes, expiresAt: iso(expiresAt) });
     },
   );
 
@@ -54,6 +66,9 @@ export async function tokenControlRoutes(app: FastifyInstance): Promise<void> {
     return { partner, user, issuedAt: mock.clock.now() - Math.round((body.ageSeconds ?? 0) * 1000) };
   }
 }
+
+/** 100 000 codes take ≈ 0.3 s to mint: a bounded pause for a load test's set-up call. */
+const MAX_CODES_PER_CALL = 100_000;
 
 const tokenStateSchema = {
   type: 'object',
