@@ -12,6 +12,19 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
+    body?: string;
+    /** A fixed number of requests instead of a duration. */
+    amount?: number;
+    /** Requests to send in turn; `setupRequest` may rewrite each one just before it is sent. */
+    requests?: RequestTemplate[];
+  }
+
+  export interface RequestTemplate {
+    method: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: RequestTemplate) => RequestTemplate;
   }
 
   export interface Histogram {

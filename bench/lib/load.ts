@@ -8,7 +8,7 @@ export interface LoadOptions {
   url: string;
   headers?: Record<string, string>;
   /** GET unless given; a POST sends `body` with every request. */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   body?: string;
   connections: number;
   durationS: number;
@@ -16,6 +16,16 @@ export interface LoadOptions {
   warmupS: number;
   /** The server's process, for the CPU it spends per request. */
   serverPid?: number;
+  /**
+   * Per-request variation for calls that use something up (a single-use code, a request a PUT
+   * pops): called before every request, it answers that request's path and/or body.
+   */
+  vary?: () => { path?: string; body?: string };
+  /**
+   * A fixed number of requests per timed run instead of `durationS` (a fifth of it to warm up):
+   * for calls that use something up, so a faster server cannot run out of what it was given.
+   */
+  amount?: number;
 }
 
 /** One timed run, raw, so several runs of the same server can be pooled. */
@@ -69,15 +79,21 @@ export function loadReport(l: LoadResult) {
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   if (new URL(options.url).hostname !== '127.0.0.1') throw new Error('load is only ever sent to 127.0.0.1');
   const base: Options = { url: options.url, headers: options.headers ?? {}, connections: options.connections, timeout: 10, ...(options.method ? { method: options.method } : {}), ...(options.body !== undefined ? { body: options.body } : {}) };
+  if (options.vary) {
+    const vary = options.vary;
+    const { pathname, search } = new URL(options.url);
+    const request = { method: options.method ?? 'GET', path: pathname + search, headers: options.headers ?? {}, ...(options.body !== undefined ? { body: options.body } : {}) };
+    base.requests = [{ ...request, setupRequest: (r) => ({ ...r, ...vary() }) }];
+  }
   // A separate warm-up run (not autocannon's `warmup` option) so the CPU reading starts
   // exactly with the timed run.
-  await autocannon({ ...base, duration: options.warmupS });
+  await autocannon({ ...base, ...(options.amount ? { amount: Math.ceil(options.amount / 5) } : { duration: options.warmupS }) });
   // Collect this process's garbage now rather than in the middle of the timed run.
   (globalThis as { gc?: () => void }).gc?.();
 
   const latenciesMs: number[] = [];
   const reading = await startCpuReading(options.serverPid);
-  const instance = autocannon({ ...base, duration: options.durationS });
+  const instance = autocannon({ ...base, ...(options.amount ? { amount: options.amount } : { duration: options.durationS }) });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
   });

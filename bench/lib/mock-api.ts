@@ -5,7 +5,7 @@ import { expectStatus, httpRequest } from './http.js';
 
 export const LIST_PATH = '/api/v3.2/common/connectionrequests';
 export const TOKEN_PATH = '/net2/oauth2/getaccesstoken.ashx';
-const NATIVE_FLOW_PATH = '/net2/oauth2/accesstoken.ashx';
+export const NATIVE_FLOW_PATH = '/net2/oauth2/accesstoken.ashx';
 
 export interface AdminTokens {
   token: string;
@@ -41,6 +41,18 @@ export async function seedConnectionRequests(baseUrl: string, total: number, chu
     await control.seedConnectionRequests({ count });
     done += count;
   }
+}
+
+/** The ids of `count` new pending requests (generated travellers), 1 000 per call: the seed answers ids up to that many. */
+export async function seededIds(baseUrl: string, count: number): Promise<string[]> {
+  const control = new MockControlClient(baseUrl, { timeoutMs: 60_000 });
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const seeded = await control.seedConnectionRequests({ count: Math.min(1_000, count - ids.length) });
+    if (!('ids' in seeded)) throw new Error('the seed answered no ids');
+    ids.push(...seeded.ids);
+  }
+  return ids;
 }
 
 /** Pending requests as the mock's health endpoint counts them. */

@@ -11,8 +11,11 @@ import { pinnedCommand } from './cpus.js';
 /** The two kinds of server under test, each started as its own process on 127.0.0.1. */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The bundle `npm run build` makes: what `npm start` runs, so what users start. */
-export const MOCK_ENTRY = join(REPO_ROOT, 'mock-concur/dist/bundle/mock-concur.js');
+/**
+ * The bundle `npm run build` makes: what `npm start` runs, so what users start.
+ * BENCH_MOCK_ENTRY measures another build instead (an older commit's, for a before/after).
+ */
+export const MOCK_ENTRY = process.env.BENCH_MOCK_ENTRY ?? join(REPO_ROOT, 'mock-concur/dist/bundle/mock-concur.js');
 export const BARE_SOURCE = join(REPO_ROOT, 'bench/bare-fastify-server.ts');
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
@@ -48,11 +51,22 @@ export async function startMock(extra: readonly string[] = [], options: StartMoc
 export interface BareBody {
   body: string;
   contentType: string;
+  /** The route, in Fastify's syntax. */
   path?: string;
+  status?: number;
+  /** One RS256 signature per request, as an endpoint minting a JWT must make. */
+  rs256?: boolean;
 }
 
-export function bareEnv({ body, contentType, path = '/' }: BareBody): NodeJS.ProcessEnv {
-  return { ...process.env, BARE_BODY_BASE64: Buffer.from(body, 'utf8').toString('base64'), BARE_CONTENT_TYPE: contentType, BARE_PATH: path };
+export function bareEnv({ body, contentType, path = '/', status = 200, rs256 = false }: BareBody): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    BARE_BODY_BASE64: Buffer.from(body, 'utf8').toString('base64'),
+    BARE_CONTENT_TYPE: contentType,
+    BARE_PATH: path,
+    BARE_STATUS: String(status),
+    ...(rs256 ? { BARE_RS256: '1' } : {}),
+  };
 }
 
 /** The bare server from its TypeScript source through the tsx loader. */
@@ -60,8 +74,8 @@ export function bareTsxArgs(port: number): string[] {
   return ['--import', 'tsx', BARE_SOURCE, '--port', String(port)];
 }
 
-export async function startBare(response: BareBody): Promise<RunningServer> {
-  const child = spawnChild('bare-fastify', process.execPath, bareTsxArgs(0), { cwd: REPO_ROOT, env: bareEnv(response) });
+export async function startBare(response: BareBody, options: { cpu?: number } = {}): Promise<RunningServer> {
+  const child = spawnChild('bare-fastify', ...pinnedCommand(options.cpu, process.execPath, bareTsxArgs(0)), { cwd: REPO_ROOT, env: bareEnv(response) });
   return { url: await listeningUrl(child), child };
 }
 
