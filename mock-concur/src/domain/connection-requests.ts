@@ -1,9 +1,11 @@
 import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 import type { ConcurUser } from './directory.js';
+import type { GeneratedTravellers } from './generated-travellers.js';
 import { emptyCounts, LifecycleCounters, type LifecycleCounts } from './lifecycle-counters.js';
 import { OrderedIndex, type TimeKey } from './ordered-index.js';
 import { earliest, emptyForecast, type NextEvents, type QueueForecast } from './queue-forecast.js';
 import { newId } from './secrets.js';
+import { SeededRequests } from './seeded-requests.js';
 import { kindOf, type CodeKind, type StatusCode } from './status-codes.js';
 import type { TokenService } from './token-service.js';
 
@@ -83,9 +85,19 @@ export interface Page {
 export type PutFailure = 'not-found' | 'final' | 'not-in-queue';
 export type CreateFailure = 'already-open';
 
+/** The requests one bulk seed call made, without a string per request. */
+export interface SeededBatch {
+  readonly count: number;
+  /** The id of the batch's request `i` (from 0). */
+  idAt(i: number): string;
+}
+
 type DeferralKind = Exclude<CodeKind, 'success'>;
 
-/** One TripLink supplier's queue: due requests form a prefix of `queue`, so a page is a rank slice. */
+/**
+ * One TripLink supplier's queue: due requests form a prefix of `queue`, so a page is a rank
+ * slice. Every index and set holds requests by slot (see `ConnectionRequestQueue`).
+ */
 class AppQueue {
   readonly queue = new OrderedIndex();
   /** The queued requests without a hand-out, same keys: its not-yet-due suffix is Retry. */
@@ -102,8 +114,8 @@ class AppQueue {
   /** Deferred entries that left the index after coming due: requeues counted before they left. */
   readonly requeuedGone: Record<DeferralKind, number> = { 'user-error': 0, retry: 0 };
   readonly counters = new LifecycleCounters();
-  readonly connected = new Set<string>();
-  readonly failed = new Set<string>();
+  readonly connected = new Set<number>();
+  readonly failed = new Set<number>();
 }
 
 /** A hand-out's place in `tokenDeadlines`: its lease's sequence number is unique and stable across re-mints. */
@@ -124,14 +136,25 @@ function deferralKind(record: ConnectionRequestRecord): DeferralKind | null {
  * here runs on a timer: each call first settles what the clock says is due.
  */
 export class ConnectionRequestQueue {
-  private readonly records = new Map<string, ConnectionRequestRecord>();
+  /**
+   * By slot: requests are numbered in creation order. A request made one at a time has its
+   * record here from the start; a seeded one (see `SeededRequests`) only from its first
+   * change, until then its slot holds undefined (as does a removed request's).
+   */
+  private readonly records: (ConnectionRequestRecord | undefined)[] = [];
+  /** The slots of the requests not seeded, by id (a seeded request's id names its slot). */
+  private readonly slotsById = new Map<string, number>();
+  private readonly seeded = new SeededRequests();
+  /** Slots whose request was removed, ascending: a creation-order position skips them. */
+  private readonly removedSlots: number[] = [];
   private readonly queues = new Map<string, AppQueue>();
   /**
-   * app + user → the id of their latest request: open (non-final) if they have one, since a
+   * app + user → the slot of their latest request: open (non-final) if they have one, since a
    * new one can only be made when none is open. Kept after it ends, so the console finds a
-   * user's Connected or Failed request by login id too.
+   * user's Connected or Failed request by login id too. A generated traveller's seeded request
+   * is their latest without an entry here; FORGOTTEN hides it once a later one is removed.
    */
-  private readonly latestByUser = new Map<string, string>();
+  private readonly latestByUser = new Map<string, number>();
   private seq = 0;
   private revisionCount = 0;
 
@@ -158,7 +181,7 @@ export class ConnectionRequestQueue {
       const nextDue = q.queue.keyAt(q.queue.countDue(now))?.[0] ?? Number.POSITIVE_INFINITY;
       until = Math.min(nextLeaseEnd, nextDue);
     }
-    for (const item of page.items) until = Math.min(until, this.records.get(item.id)?.handout?.tokenExpiresAt ?? Number.POSITIVE_INFINITY);
+    for (const item of page.items) until = Math.min(until, this.peek(this.slotOf(item.id))?.handout?.tokenExpiresAt ?? Number.POSITIVE_INFINITY);
     return { revision: this.revisionCount, until };
   }
 
@@ -168,9 +191,8 @@ export class ConnectionRequestQueue {
   }
 
   create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
-    const userKey = openKey(appKey, user.loginId);
-    const latest = this.latestByUser.get(userKey);
-    if (latest !== undefined && this.records.get(latest)?.outcome === null) return { ok: false, reason: 'already-open' };
+    if (this.peek(this.latestSlot(appKey, user.loginId))?.outcome === null) return { ok: false, reason: 'already-open' };
+    const slot = this.records.length;
     const record: ConnectionRequestRecord = {
       id,
       appKey,
@@ -185,11 +207,32 @@ export class ConnectionRequestQueue {
       retryRequeues: 0,
       leaseRequeues: 0,
     };
-    this.records.set(id, record);
-    this.latestByUser.set(userKey, id);
-    this.enqueue(record, now);
+    this.records.push(record);
+    this.slotsById.set(id, slot);
+    this.latestByUser.set(openKey(appKey, user.loginId), slot);
+    this.enqueue(slot, record, now);
     this.appQueue(appKey).counters.created++;
     return { ok: true, value: record };
+  }
+
+  /**
+   * One pending request each for generated travellers `firstTraveller` … (new ones, so none
+   * has a request open), created at `now`: queued as one run, no record made (see `SeededRequests`).
+   */
+  createSeeded(appKey: string, travellers: GeneratedTravellers, firstTraveller: number, count: number, now: number): SeededBatch {
+    const firstSlot = this.records.length;
+    const firstSeq = this.seq + 1;
+    for (let i = 0; i < count; i++) this.records.push(undefined);
+    this.seq += count;
+    this.seeded.add(appKey, travellers, firstTraveller, count, now, firstSlot, firstSeq);
+    const q = this.appQueue(appKey);
+    q.queue.insert([now, firstSeq], firstSlot, count);
+    q.waiting.insert([now, firstSeq], firstSlot, count);
+    q.counters.created += count;
+    this.revisionCount++;
+    // Only a recorder needs them as records (built for it, not kept here).
+    if (this.recorder !== UNRECORDED) for (let slot = firstSlot; slot < firstSlot + count; slot++) this.recorder.connectionRequest(this.seeded.asCreated(slot)!);
+    return { count, idAt: (i) => this.seeded.idOf(firstSlot + i) };
   }
 
   /** GET list with status=pending: hands out what it returns (minting request tokens). */
@@ -198,14 +241,14 @@ export class ConnectionRequestQueue {
     if (!q) return { items: [], nextOffset: null };
     const due = q.queue.countDue(now);
     if (this.policy.mode === 'lease') {
-      // Each call returns a new page: the ids are taken from the front and leased away.
-      const ids = q.queue.slice(0, limit, due);
-      const items = ids.map((id) => this.handOut(q, this.records.get(id)!, now));
-      const more = due > ids.length;
-      return { items, nextOffset: more && ids.length > 0 ? ids[ids.length - 1]! : null };
+      // Each call returns a new page: the requests are taken from the front and leased away.
+      const slots = q.queue.slice(0, limit, due);
+      const items = slots.map((slot) => this.handOut(q, slot, this.hold(slot), now));
+      const more = due > slots.length;
+      return { items, nextOffset: more && items.length > 0 ? items[items.length - 1]!.id : null };
     }
-    const ids = q.queue.slice(offset, limit, due);
-    const items = ids.map((id) => this.handOut(q, this.records.get(id)!, now));
+    const slots = q.queue.slice(offset, limit, due);
+    const items = slots.map((slot) => this.handOut(q, slot, this.hold(slot), now));
     return { items, nextOffset: offset + limit < due ? String(offset + limit) : null };
   }
 
@@ -213,49 +256,51 @@ export class ConnectionRequestQueue {
   listByStatus(appKey: string, status: Exclude<ListableStatus, 'pending'>, offset: number, limit: number, now: number): Page {
     const q = this.settle(appKey, now);
     if (!q) return { items: [], nextOffset: null };
-    let ids: string[];
+    let slots: number[];
     let total: number;
     if (status === 'connected' || status === 'failed') {
       const set = status === 'connected' ? q.connected : q.failed;
       total = set.size;
-      ids = takeFrom(set, offset, limit);
+      slots = takeFrom(set, offset, limit);
     } else if (status === 'processing') {
       total = q.leases.size;
-      ids = q.leases.slice(offset, limit);
+      slots = q.leases.slice(offset, limit);
     } else {
       // Retry: the deferred suffix of the requests waiting without a hand-out (in lease mode a
       // leased request is keyed at its lease end too, but it is Processing, not Retry).
       const due = q.waiting.countDue(now);
       total = q.waiting.size - due;
-      ids = q.waiting.slice(due + offset, limit);
+      slots = q.waiting.slice(due + offset, limit);
     }
-    return { items: ids.map((id) => this.view(this.records.get(id)!, now)), nextOffset: offset + limit < total ? String(offset + limit) : null };
+    return { items: slots.map((slot) => this.view(this.peek(slot)!, now)), nextOffset: offset + limit < total ? String(offset + limit) : null };
   }
 
   get(appKey: string, id: string, now: number): ConnectionRequestView | undefined {
     this.settle(appKey, now);
-    const record = this.records.get(id);
+    const record = this.peek(this.slotOf(id));
     return record && record.appKey === appKey ? this.view(record, now) : undefined;
   }
 
   /** Looks a request up for any app, settled for `now`: the control API and console see everything. */
   inspect(id: string, now: number): { record: ConnectionRequestRecord; view: ConnectionRequestView } | undefined {
-    const found = this.records.get(id);
+    const found = this.peek(this.slotOf(id));
     if (!found) return undefined;
     this.settle(found.appKey, now);
     // Settling may have removed it (never today, but keep the read honest).
-    const record = this.records.get(id);
+    const record = this.peek(this.slotOf(id));
     return record && { record, view: this.view(record, now) };
   }
 
   /** PUT: pops the request from the queue and applies the code's lifecycle rule. */
   put(appKey: string, id: string, code: StatusCode, now: number): { ok: true; value: ConnectionRequestView } | { ok: false; reason: PutFailure } {
     const q = this.settle(appKey, now);
-    const record = this.records.get(id);
-    if (!q || !record || record.appKey !== appKey) return { ok: false, reason: 'not-found' };
-    if (record.outcome) return { ok: false, reason: 'final' };
-    const awaiting = record.handout !== null || (record.queueKey !== null && record.queueKey[0] <= now);
+    const slot = this.slotOf(id);
+    const found = this.peek(slot);
+    if (!q || !found || found.appKey !== appKey) return { ok: false, reason: 'not-found' };
+    if (found.outcome) return { ok: false, reason: 'final' };
+    const awaiting = found.handout !== null || (found.queueKey !== null && found.queueKey[0] <= now);
     if (!awaiting) return { ok: false, reason: 'not-in-queue' };
+    const record = this.hold(slot);
     this.dequeue(q, record, now);
     record.lastCode = code;
     record.lastModified = now;
@@ -264,62 +309,84 @@ export class ConnectionRequestQueue {
     counters.puts[code]++;
     if (kind === 'success') {
       counters.connected++;
-      this.finish(q, record, 'Connected');
+      this.finish(q, slot, record, 'Connected');
     } else if (kind === 'user-error') {
       if (record.userErrorRequeues >= this.policy.maxUserErrorRequeues) {
         counters.userErrorFailed++;
-        this.finish(q, record, 'Failed');
+        this.finish(q, slot, record, 'Failed');
       } else {
         counters.userErrorRetry++;
         record.userErrorRequeues++;
-        this.defer(q, record, kind, now + this.policy.userErrorDelayMs);
+        this.defer(q, slot, record, kind, now + this.policy.userErrorDelayMs);
       }
     } else if (record.retryRequeues >= this.policy.maxRetryRequeues) {
       counters.retryFailed++;
-      this.finish(q, record, 'Failed');
+      this.finish(q, slot, record, 'Failed');
     } else {
       counters.retryRetry++;
       record.retryRequeues++;
-      this.defer(q, record, kind, now + this.policy.retryDelayMs);
+      this.defer(q, slot, record, kind, now + this.policy.retryDelayMs);
     }
     return { ok: true, value: this.view(record, now) };
   }
 
   remove(appKey: string, id: string, now: number): boolean {
     const q = this.settle(appKey, now);
-    const record = this.records.get(id);
-    if (!q || !record || record.appKey !== appKey) return false;
+    const slot = this.slotOf(id);
+    if (!q || this.peek(slot)?.appKey !== appKey) return false;
+    const record = this.hold(slot);
     this.dequeue(q, record, now);
-    q.connected.delete(id);
-    q.failed.delete(id);
+    q.connected.delete(slot);
+    q.failed.delete(slot);
     q.counters.deleted++;
-    if (this.latestByUser.get(openKey(appKey, record.user.loginId)) === id) this.latestByUser.delete(openKey(appKey, record.user.loginId));
-    this.records.delete(id);
+    if (this.latestSlot(appKey, record.user.loginId) === slot) {
+      // A generated traveller's seeded request would otherwise stand in as their latest again.
+      const seededSlot = this.seeded.slotOfTraveller(appKey, record.user.loginId);
+      if (seededSlot >= 0 && seededSlot !== slot) this.latestByUser.set(openKey(appKey, record.user.loginId), FORGOTTEN);
+      else this.latestByUser.delete(openKey(appKey, record.user.loginId));
+    }
+    this.records[slot] = undefined;
+    this.slotsById.delete(id);
+    this.seeded.remove(slot);
+    this.removedSlots.splice(sortedIndex(this.removedSlots, slot), 0, slot);
     this.recorder.connectionRequestRemoved(id);
     return true;
   }
 
-  /** Every request, for a `--state-dir` snapshot. */
-  allRecords(): IterableIterator<ConnectionRequestRecord> {
-    return this.records.values();
+  /**
+   * Every request in creation order from the `from`-th (seeded ones built as the walk reaches
+   * them), for a `--state-dir` snapshot and the control API's pages.
+   */
+  *allRecords(from = 0): IterableIterator<ConnectionRequestRecord> {
+    let slot = Math.max(0, from);
+    for (const removed of this.removedSlots) {
+      if (removed > slot) break;
+      slot++;
+    }
+    for (; slot < this.records.length; slot++) {
+      const record = this.peek(slot);
+      if (record) yield record;
+    }
   }
 
   /** Puts back a request read from `--state-dir` (unrecorded), into the indexes its fields say. */
   restore(record: ConnectionRequestRecord): void {
-    this.records.set(record.id, record);
+    const slot = this.records.length;
+    this.records.push(record);
+    this.slotsById.set(record.id, slot);
     const q = this.appQueue(record.appKey);
-    if (record.queueKey) q.queue.insert(record.queueKey, record.id);
-    if (record.queueKey && !record.handout) q.waiting.insert(record.queueKey, record.id);
+    if (record.queueKey) q.queue.insert(record.queueKey, slot);
+    if (record.queueKey && !record.handout) q.waiting.insert(record.queueKey, slot);
     if (record.handout) {
-      q.leases.insert(record.handout.leaseKey, record.id);
-      q.tokenDeadlines.insert(deadlineKey(record.handout), record.id);
+      q.leases.insert(record.handout.leaseKey, slot);
+      q.tokenDeadlines.insert(deadlineKey(record.handout), slot);
     }
     // A PUT's deferral is the one queue position later than the request's last change (a new
     // request and a lease requeue are placed at the moment they happen).
     const kind = deferralKind(record);
-    if (kind && record.queueKey && !record.handout && !record.outcome && record.queueKey[0] > record.lastModified) q.deferred[kind].insert(record.queueKey, record.id);
-    if (record.outcome) (record.outcome === 'Connected' ? q.connected : q.failed).add(record.id);
-    this.restoreLatest(record);
+    if (kind && record.queueKey && !record.handout && !record.outcome && record.queueKey[0] > record.lastModified) q.deferred[kind].insert(record.queueKey, slot);
+    if (record.outcome) (record.outcome === 'Connected' ? q.connected : q.failed).add(slot);
+    this.restoreLatest(slot, record);
     this.seq = Math.max(this.seq, record.queueKey?.[1] ?? 0, record.handout?.leaseKey[1] ?? 0);
     this.revisionCount++;
   }
@@ -341,8 +408,7 @@ export class ConnectionRequestQueue {
   latestOf(loginId: string, appKey?: string): ConnectionRequestRecord | undefined {
     let best: ConnectionRequestRecord | undefined;
     for (const key of appKey === undefined ? this.queues.keys() : [appKey]) {
-      const id = this.latestByUser.get(openKey(key, loginId));
-      const record = id === undefined ? undefined : this.records.get(id);
+      const record = this.peek(this.latestSlot(key, loginId));
       if (!record) continue;
       if (!best || (best.outcome !== null && record.outcome === null) || ((best.outcome === null) === (record.outcome === null) && record.lastModified > best.lastModified)) best = record;
     }
@@ -422,7 +488,7 @@ export class ConnectionRequestQueue {
   }
 
   size(): number {
-    return this.records.size;
+    return this.slotsById.size + this.seeded.size;
   }
 
   view(record: ConnectionRequestRecord, now: number): ConnectionRequestView {
@@ -439,7 +505,8 @@ export class ConnectionRequestQueue {
     const q = this.queues.get(appKey);
     if (!q) return undefined;
     for (let next = q.leases.first(); next && next.key[0] <= now; next = q.leases.first()) {
-      const record = this.records.get(next.id)!;
+      const slot = next.ref;
+      const record = this.hold(slot);
       this.changed(record);
       q.leases.remove(next.key);
       q.tokenDeadlines.remove(deadlineKey(record.handout!));
@@ -450,23 +517,23 @@ export class ConnectionRequestQueue {
       if (record.leaseRequeues > this.policy.maxLeaseRequeues) {
         q.counters.leaseFailed++;
         this.dequeue(q, record, now);
-        this.finish(q, record, 'Failed');
+        this.finish(q, slot, record, 'Failed');
       } else if (this.policy.mode === 'peek') {
         q.counters.leaseRequeued++;
         // Requeued as of the lease end: behind everything that was available before it.
         this.dequeue(q, record, now);
-        this.enqueue(record, leaseEnd);
+        this.enqueue(slot, record, leaseEnd);
       } else if (record.queueKey) {
         q.counters.leaseRequeued++;
         // In lease mode the request was already keyed at its lease end when handed out; it
         // now waits there without a hand-out.
-        q.waiting.insert(record.queueKey, record.id);
+        q.waiting.insert(record.queueKey, slot);
       }
     }
     return q;
   }
 
-  private handOut(q: AppQueue, record: ConnectionRequestRecord, now: number): ConnectionRequestView {
+  private handOut(q: AppQueue, slot: number, record: ConnectionRequestRecord, now: number): ConnectionRequestView {
     if (!record.handout || record.handout.tokenExpiresAt <= now) {
       // Request tokens are minted on GET; a peeked request whose token ran out gets a fresh
       // one, but its lease keeps running from the first hand-out.
@@ -478,13 +545,13 @@ export class ConnectionRequestQueue {
         q.tokenDeadlines.remove(deadlineKey(record.handout));
       } else {
         q.counters.handedOut++;
-        q.leases.insert(leaseKey, record.id);
+        q.leases.insert(leaseKey, slot);
       }
       record.handout = { token, tokenExpiresAt: expiresAt, handedOutAt: record.handout?.handedOutAt ?? now, leaseKey };
-      q.tokenDeadlines.insert(deadlineKey(record.handout), record.id);
+      q.tokenDeadlines.insert(deadlineKey(record.handout), slot);
       if (this.policy.mode === 'lease') {
         this.dequeue(q, record, now, false);
-        this.place(q, record, leaseKey);
+        this.place(q, slot, record, leaseKey);
       }
     }
     // List pages always say Pending (Concur: "It is always Pending when you GET").
@@ -497,21 +564,21 @@ export class ConnectionRequestQueue {
     this.recorder.connectionRequest(record);
   }
 
-  private enqueue(record: ConnectionRequestRecord, availableAt: number): void {
-    this.place(this.appQueue(record.appKey), record, [availableAt, ++this.seq]);
+  private enqueue(slot: number, record: ConnectionRequestRecord, availableAt: number): void {
+    this.place(this.appQueue(record.appKey), slot, record, [availableAt, ++this.seq]);
   }
 
   /** Requeues after a PUT's delay (Retry until then), remembered by kind for the requeue edges. */
-  private defer(q: AppQueue, record: ConnectionRequestRecord, kind: DeferralKind, availableAt: number): void {
-    this.enqueue(record, availableAt);
-    q.deferred[kind].insert(record.queueKey!, record.id);
+  private defer(q: AppQueue, slot: number, record: ConnectionRequestRecord, kind: DeferralKind, availableAt: number): void {
+    this.enqueue(slot, record, availableAt);
+    q.deferred[kind].insert(record.queueKey!, slot);
   }
 
-  private place(q: AppQueue, record: ConnectionRequestRecord, key: TimeKey): void {
+  private place(q: AppQueue, slot: number, record: ConnectionRequestRecord, key: TimeKey): void {
     this.changed(record);
     record.queueKey = key;
-    q.queue.insert(key, record.id);
-    if (!record.handout) q.waiting.insert(key, record.id);
+    q.queue.insert(key, slot);
+    if (!record.handout) q.waiting.insert(key, slot);
   }
 
   /** Takes the request out of the queue (and, unless kept, ends its hand-out). */
@@ -532,17 +599,39 @@ export class ConnectionRequestQueue {
     }
   }
 
-  private finish(q: AppQueue, record: ConnectionRequestRecord, outcome: 'Connected' | 'Failed'): void {
+  private finish(q: AppQueue, slot: number, record: ConnectionRequestRecord, outcome: 'Connected' | 'Failed'): void {
     this.changed(record);
     record.outcome = outcome;
-    (outcome === 'Connected' ? q.connected : q.failed).add(record.id);
+    (outcome === 'Connected' ? q.connected : q.failed).add(slot);
   }
 
   /** A restored request is its user's latest if it is open, or newer than the final one already known. */
-  private restoreLatest(record: ConnectionRequestRecord): void {
+  private restoreLatest(slot: number, record: ConnectionRequestRecord): void {
     const key = openKey(record.appKey, record.user.loginId);
-    const known = this.records.get(this.latestByUser.get(key) ?? '');
-    if (!known || known === record || record.outcome === null || (known.outcome !== null && record.createdAt >= known.createdAt)) this.latestByUser.set(key, record.id);
+    const known = this.records[this.latestByUser.get(key) ?? FORGOTTEN];
+    if (!known || known === record || record.outcome === null || (known.outcome !== null && record.createdAt >= known.createdAt)) this.latestByUser.set(key, slot);
+  }
+
+  /** The slot of the request with this id, or -1. */
+  private slotOf(id: string): number {
+    return this.slotsById.get(id) ?? this.seeded.slotOfId(id);
+  }
+
+  /** The request in `slot` for reading: a seeded one never changed is built for the call. */
+  private peek(slot: number): ConnectionRequestRecord | undefined {
+    return slot < 0 ? undefined : (this.records[slot] ?? this.seeded.asCreated(slot));
+  }
+
+  /** The request in `slot` for changing: a seeded one gets its record here first (the slot must hold one). */
+  private hold(slot: number): ConnectionRequestRecord {
+    let record = this.records[slot];
+    if (!record) this.records[slot] = record = this.seeded.asCreated(slot)!;
+    return record;
+  }
+
+  /** The slot of the user's latest request for `appKey`, or -1. */
+  private latestSlot(appKey: string, loginId: string): number {
+    return this.latestByUser.get(openKey(appKey, loginId)) ?? this.seeded.slotOfTraveller(appKey, loginId);
   }
 
   private appQueue(appKey: string): AppQueue {
@@ -556,8 +645,23 @@ function openKey(appKey: string, loginId: string): string {
   return `${appKey}\u0000${loginId.toLowerCase()}`;
 }
 
-function takeFrom(set: ReadonlySet<string>, offset: number, limit: number): string[] {
-  const out: string[] = [];
+/** Marks a user's latest request as removed, for a generated traveller whose seeded one would otherwise stand in. */
+const FORGOTTEN = -1;
+
+/** Where `value` goes in the ascending `list`. */
+function sortedIndex(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function takeFrom(set: ReadonlySet<number>, offset: number, limit: number): number[] {
+  const out: number[] = [];
   let i = 0;
   for (const id of set) {
     if (i++ < offset) continue;

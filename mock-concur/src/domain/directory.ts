@@ -1,6 +1,8 @@
 import { digest, matchesDigest, newId } from './secrets.js';
 import type { Role } from './roles.js';
 import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
+import { GeneratedTravellers } from './generated-travellers.js';
+import { lazyArray } from './lazy-array.js';
 
 /** A partner application registered with Concur (the App Center listing and its OAuth client). */
 export interface PartnerApp {
@@ -62,13 +64,18 @@ export class DuplicateError extends Error {}
 export class Directory {
   private readonly apps = new Map<string, PartnerApp>();
   private readonly users = new Map<string, ConcurUser>();
+  /** The same users in the order they were added, for paging without a copy of them all. */
+  private readonly usersInOrder: ConcurUser[] = [];
   /** By the user's id (a UUID): the v0 `username` of an auth-token exchange, `userId` in v3.2. */
   private readonly usersById = new Map<string, ConcurUser>();
   /**
-   * By loyalty number (the console finds a traveller's request by it). Concur does not make
-   * them unique: the user added last with a number is the one found.
+   * By loyalty number (the console finds a traveller's request by it), with the user's number
+   * (the directory's size when it was added). Concur does not make them unique: the user
+   * added last with a number is the one found.
    */
-  private readonly usersByLoyalty = new Map<string, ConcurUser>();
+  private readonly usersByLoyalty = new Map<string, { user: ConcurUser; number: number }>();
+  /** Load-test travellers, kept as numbers: the maps above hold only the directory's own users. */
+  readonly generated = new GeneratedTravellers();
 
   constructor(private readonly recorder: ChangeRecorder = UNRECORDED) {}
 
@@ -90,7 +97,7 @@ export class Directory {
 
   addUser(input: NewUser): ConcurUser {
     const key = input.loginId.toLowerCase();
-    if (this.users.has(key)) throw new DuplicateError(`a user with login id ${input.loginId} already exists`);
+    if (this.users.has(key) || this.generated.numberOfLoginId(key) >= 0) throw new DuplicateError(`a user with login id ${input.loginId} already exists`);
     const emails: (string | null)[] = [...(input.emails ?? [])].slice(0, 5);
     while (emails.length < 5) emails.push(null);
     const user: ConcurUser = {
@@ -109,6 +116,18 @@ export class Directory {
     return user;
   }
 
+  /**
+   * Adds `count` generated travellers (see `GeneratedTravellers`) and answers the first one's
+   * number; they are numbered on from the directory's size.
+   */
+  addGeneratedTravellers(count: number): number {
+    const first = this.userCount();
+    this.generated.add(first, count, this.users.size);
+    // Only a recorder needs them as objects (built for it, not kept here).
+    if (this.recorder !== UNRECORDED) for (let n = first; n < first + count; n++) this.recorder.user(this.generated.user(n));
+    return first;
+  }
+
   /** Puts back an app or user read from `--state-dir`, unrecorded. */
   restoreApp(app: PartnerApp): void {
     this.apps.set(app.consumerKey, app);
@@ -119,9 +138,13 @@ export class Directory {
   }
 
   private index(key: string, user: ConcurUser): void {
+    const number = this.userCount();
+    const replaced = this.users.get(key);
+    if (replaced) this.usersInOrder[this.usersInOrder.indexOf(replaced)] = user;
+    else this.usersInOrder.push(user);
     this.users.set(key, user);
     this.usersById.set(user.id.toLowerCase(), user);
-    if (user.loyaltyNumber) this.usersByLoyalty.set(user.loyaltyNumber, user);
+    if (user.loyaltyNumber) this.usersByLoyalty.set(user.loyaltyNumber, { user, number });
   }
 
   app(consumerKey: string): PartnerApp | undefined {
@@ -129,15 +152,23 @@ export class Directory {
   }
 
   user(loginId: string): ConcurUser | undefined {
-    return this.users.get(loginId.toLowerCase());
+    const key = loginId.toLowerCase();
+    return this.users.get(key) ?? this.generatedUser(this.generated.numberOfLoginId(key));
   }
 
   userById(id: string): ConcurUser | undefined {
-    return this.usersById.get(id.toLowerCase());
+    const key = id.toLowerCase();
+    return this.usersById.get(key) ?? this.generatedUser(this.generated.numberOfId(key));
   }
 
   userByLoyaltyNumber(loyaltyNumber: string): ConcurUser | undefined {
-    return this.usersByLoyalty.get(loyaltyNumber);
+    const own = this.usersByLoyalty.get(loyaltyNumber);
+    const generated = this.generated.numberOfLoyaltyNumber(loyaltyNumber);
+    return own && own.number > generated ? own.user : (this.generatedUser(generated) ?? own?.user);
+  }
+
+  private generatedUser(n: number): ConcurUser | undefined {
+    return n >= 0 ? this.generated.user(n) : undefined;
   }
 
   /** The app, if the secret is its own; constant time in the secret. */
@@ -158,12 +189,47 @@ export class Directory {
     return [...this.apps.values()];
   }
 
-  allUsers(): ConcurUser[] {
-    return [...this.users.values()];
+  /**
+   * Every user in the order they were added. Generated travellers are built as they are read,
+   * so a page of a million (`slice`) builds only the page.
+   */
+  allUsers(): readonly ConcurUser[] {
+    if (this.generated.count === 0) return [...this.usersInOrder];
+    return lazyArray(this.userCount(), (i) => this.usersSlice(i, i + 1)[0]!);
+  }
+
+  /**
+   * The users at positions [start, end) of `allUsers()`, building only those: a page of a
+   * million generated travellers costs a page, not a million users.
+   */
+  usersSlice(start: number, end: number): ConcurUser[] {
+    const out: ConcurUser[] = [];
+    const own = this.usersInOrder;
+    end = Math.min(end, this.userCount());
+    let position = 0;
+    let taken = 0;
+    // The directory's own users and the generated segments, interleaved as they were added.
+    const ownUpTo = (count: number) => {
+      const from = Math.max(taken, taken + (start - position));
+      const to = Math.min(count, taken + (end - position));
+      for (let i = from; i < to; i++) out.push(own[i]!);
+      position += count - taken;
+      taken = count;
+    };
+    for (const segment of this.generated.segments) {
+      if (position >= end) return out;
+      ownUpTo(segment.regularBefore);
+      const from = Math.max(0, start - position);
+      const to = Math.min(segment.count, end - position);
+      for (let i = from; i < to; i++) out.push(this.generated.user(segment.first + i));
+      position += segment.count;
+    }
+    if (position < end) ownUpTo(own.length);
+    return out;
   }
 
   userCount(): number {
-    return this.users.size;
+    return this.users.size + this.generated.count;
   }
 
   appCount(): number {

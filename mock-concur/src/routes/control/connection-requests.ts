@@ -10,6 +10,17 @@ import { requestBody } from './views.js';
 /** At most this long on the event loop at a time: health checks and other sandboxes answer meanwhile. */
 const SLICE_BUDGET_MS = 15;
 const SLICE_STEP = 500;
+/** And at most this many requests per slice: a seed is cheap enough to finish in one slice otherwise, and then nothing answers meanwhile. */
+const SLICE_MAX = 20_000;
+/** Up to this many the answer lists every id; a larger seed answers its count and first and last ids. */
+const LISTED_IDS = 1000;
+
+interface SeedResult {
+  count: number;
+  /** Every id while there are at most LISTED_IDS, else the first ones (the rest are not made). */
+  ids: string[];
+  lastId: string | undefined;
+}
 
 /**
  * A large seed in slices of at most ~15 ms, yielding to the event loop between them, so
@@ -17,21 +28,22 @@ const SLICE_STEP = 500;
  * seed partly done; the answer comes once all of it is in. A reset meanwhile ends it early
  * (the world it was filling is gone).
  */
-async function seedInSlices(mock: MockState, consumerKey: string, count: number, now: number): Promise<string[]> {
+async function seedInSlices(mock: MockState, consumerKey: string, count: number, now: number): Promise<SeedResult> {
   const world = mock.world;
-  const ids: string[] = [];
-  let done = 0;
-  while (done < count) {
+  const result: SeedResult = { count: 0, ids: [], lastId: undefined };
+  while (result.count < count) {
     const sliceStart = performance.now();
-    while (done < count && performance.now() - sliceStart < SLICE_BUDGET_MS) {
-      const step = Math.min(SLICE_STEP, count - done);
-      addBulkTravellers(world, consumerKey, step, now, ids);
-      done += step;
+    const sliceEnd = Math.min(count, result.count + SLICE_MAX);
+    while (result.count < sliceEnd && performance.now() - sliceStart < SLICE_BUDGET_MS) {
+      const batch = addBulkTravellers(world, consumerKey, Math.min(SLICE_STEP, sliceEnd - result.count), now);
+      for (let i = 0; i < batch.count && result.ids.length <= LISTED_IDS; i++) result.ids.push(batch.idAt(i));
+      result.count += batch.count;
+      result.lastId = batch.idAt(batch.count - 1);
     }
-    if (done < count) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (result.count < count) await new Promise<void>((resolve) => setImmediate(resolve));
     if (mock.world !== world) break;
   }
-  return ids;
+  return result;
 }
 
 /** Connection requests as the console and provider states see them: add, list, inspect. */
@@ -65,9 +77,9 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
         if (!created.ok) throw errors.connectionRequestExists(user.loginId);
         return reply.code(201).send({ ids: [created.value.id] });
       }
-      const ids = await seedInSlices(mock, consumerKey, count!, now);
+      const seeded = await seedInSlices(mock, consumerKey, count!, now);
       // Large seeds answer with the count only; the ids of a million requests help nobody.
-      return reply.code(201).send(ids.length <= 1000 ? { ids } : { count: ids.length, firstId: ids[0], lastId: ids[ids.length - 1] });
+      return reply.code(201).send(seeded.count <= LISTED_IDS ? { ids: seeded.ids } : { count: seeded.count, firstId: seeded.ids[0], lastId: seeded.lastId });
     },
   );
 
@@ -80,10 +92,9 @@ export async function connectionRequestControlRoutes(app: FastifyInstance): Prom
     const seen = pageRequest(request).at ?? 0;
     const now = mock.clock.now();
     const items = [];
-    let index = 0;
-    for (const record of mock.world.queue.allRecords()) {
+    // From the cursor's position: skipped requests are never built (a seeded one has no record until read).
+    for (const record of mock.world.queue.allRecords(seen)) {
       if (items.length >= limit) break;
-      if (index++ < seen) continue;
       items.push(requestBody(record, mock.world.queue.view(record, now)));
     }
     const total = mock.world.queue.size();

@@ -1,0 +1,135 @@
+import type { ConnectionRequestRecord } from './connection-requests.js';
+import type { GeneratedTravellers } from './generated-travellers.js';
+import { newId } from './secrets.js';
+
+/**
+ * `count` requests made by one bulk seed: request i (from 0) is slot `firstSlot + i`, queued
+ * at [createdAt, firstSeq + i], for generated traveller `firstTraveller + i`.
+ */
+interface SeededRun {
+  readonly appKey: string;
+  readonly travellers: GeneratedTravellers;
+  readonly createdAt: number;
+  readonly firstSlot: number;
+  readonly firstSeq: number;
+  readonly firstTraveller: number;
+  count: number;
+}
+
+/**
+ * The requests of bulk seeds, as runs of numbers rather than a record each: until a request
+ * first changes it is exactly as created, so its record can be built from its slot whenever
+ * one is asked for (the queue then keeps its own copy). Ids are a random per-queue prefix
+ * ending in the slot, so finding a seeded request by id is a parse, not a map.
+ */
+export class SeededRequests {
+  /** `xxxxxxxx-xxxx-4xxx-yxxx-`: the id of the request in slot s is this and s as 12 hex digits. */
+  private readonly idPrefix = newId().slice(0, 24);
+  private readonly runs: SeededRun[] = [];
+  /** Slots of seeded requests since removed (DELETE). */
+  private readonly removed = new Set<number>();
+  private total = 0;
+
+  /** Seeded requests not removed. */
+  get size(): number {
+    return this.total - this.removed.size;
+  }
+
+  /** Seeded runs in slot order, for walking every request in creation order. */
+  get slotRanges(): readonly { readonly firstSlot: number; readonly count: number }[] {
+    return this.runs;
+  }
+
+  add(appKey: string, travellers: GeneratedTravellers, firstTraveller: number, count: number, createdAt: number, firstSlot: number, firstSeq: number): void {
+    const last = this.runs[this.runs.length - 1];
+    const continues =
+      last !== undefined &&
+      last.appKey === appKey &&
+      last.travellers === travellers &&
+      last.createdAt === createdAt &&
+      last.firstSlot + last.count === firstSlot &&
+      last.firstSeq + last.count === firstSeq &&
+      last.firstTraveller + last.count === firstTraveller;
+    if (continues) last.count += count;
+    else this.runs.push({ appKey, travellers, createdAt, firstSlot, firstSeq, firstTraveller, count });
+    this.total += count;
+  }
+
+  idOf(slot: number): string {
+    return this.idPrefix + slot.toString(16).padStart(12, '0');
+  }
+
+  /** The slot of the (not removed) seeded request with this id, or -1. */
+  slotOfId(id: string): number {
+    if (this.total === 0 || id.length !== 36 || !id.startsWith(this.idPrefix)) return -1;
+    const hex = id.slice(24);
+    if (!/^[0-9a-f]{12}$/.test(hex)) return -1;
+    const slot = Number.parseInt(hex, 16);
+    return this.isLive(slot) ? slot : -1;
+  }
+
+  /** Whether the slot holds a seeded request not removed. */
+  isLive(slot: number): boolean {
+    return this.runAt(slot) !== undefined && !this.removed.has(slot);
+  }
+
+  /** The slot of the seeded request of the traveller with this login id for `appKey`, or -1. */
+  slotOfTraveller(appKey: string, loginId: string): number {
+    const key = loginId.toLowerCase();
+    // Parsed once per directory (a world has one).
+    let parsedBy: GeneratedTravellers | undefined;
+    let n = -1;
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const run = this.runs[i]!;
+      if (run.appKey !== appKey) continue;
+      if (run.travellers !== parsedBy) {
+        parsedBy = run.travellers;
+        n = parsedBy.numberOfLoginId(key);
+      }
+      if (n >= run.firstTraveller && n < run.firstTraveller + run.count) {
+        const slot = run.firstSlot + (n - run.firstTraveller);
+        return this.removed.has(slot) ? -1 : slot;
+      }
+    }
+    return -1;
+  }
+
+  /** The request in `slot` as it was created, or undefined if the slot holds no live seeded request. */
+  asCreated(slot: number): ConnectionRequestRecord | undefined {
+    const run = this.runAt(slot);
+    if (!run || this.removed.has(slot)) return undefined;
+    const i = slot - run.firstSlot;
+    return {
+      id: this.idOf(slot),
+      appKey: run.appKey,
+      user: run.travellers.user(run.firstTraveller + i),
+      createdAt: run.createdAt,
+      lastModified: run.createdAt,
+      queueKey: [run.createdAt, run.firstSeq + i],
+      handout: null,
+      outcome: null,
+      lastCode: null,
+      userErrorRequeues: 0,
+      retryRequeues: 0,
+      leaseRequeues: 0,
+    };
+  }
+
+  remove(slot: number): void {
+    if (this.isLive(slot)) this.removed.add(slot);
+  }
+
+  private runAt(slot: number): SeededRun | undefined {
+    const runs = this.runs;
+    let lo = 0;
+    let hi = runs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const run = runs[mid]!;
+      if (slot < run.firstSlot) hi = mid - 1;
+      else if (slot >= run.firstSlot + run.count) lo = mid + 1;
+      else return run;
+    }
+    return undefined;
+  }
+}
