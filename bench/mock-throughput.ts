@@ -5,6 +5,8 @@
  *      both servers pinned to one CPU, the load generator (this process) to another.
  *   2. Cold start: spawn to first 200, the mock vs bare Fastify.
  *   3. List latency with 1 000 vs 1 000 000 queued requests, and the mock's memory.
+ *   4. Memory in this process, from the sources: bytes per queued request at 1 000 000 (and
+ *      the seed's time and longest event-loop block), bytes per live stored token.
  *
  * Servers run in child processes on 127.0.0.1 so the load generator never shares their
  * event loop. Prints tables, then one JSON line with every number. Exits 0 when the
@@ -20,6 +22,8 @@ import { fixed, formatTable, grouped, verdict } from './lib/table.js';
 import { measureColdStart, type ColdStartSeries } from './sections/cold-start.js';
 import { measureListAtScale, SCALE_TARGET_RATIO, type QueueScaleResult } from './sections/list-at-scale.js';
 import { loadReport, type LoadResult } from './lib/load.js';
+import { measureQueueMemory, printQueueMemory, type QueueMemoryResult } from './queue-memory.js';
+import { measureTokenMemory, printTokenMemory, type TokenMemoryResult } from './token-memory.js';
 import {
   measureThroughput,
   P99_TARGET_MS,
@@ -58,17 +62,24 @@ async function main(): Promise<number> {
         : `Not pinned (${pinned.reason}): servers and load share the CPUs, so ratios are not per core.\n`,
     );
 
-    progress('1/3 throughput…');
+    progress('1/4 throughput…');
     const throughput = await measureThroughput(THROUGHPUT, PAGE_LIMITS, pinned.pinning?.serverCpu, progress);
     const rssRatio = printThroughput(throughput);
 
-    progress('2/3 cold start…');
+    progress('2/4 cold start…');
     const coldStart = await measureColdStart(COLD_START_RUNS);
     printColdStart(coldStart);
 
-    progress('3/3 list latency at scale…');
+    progress('3/4 list latency at scale…');
     const scale = await measureListAtScale(QUEUE_SIZES, progress);
     const scaleRatios = printListAtScale(scale);
+
+    progress('4/4 memory…');
+    console.log('\n4. Memory, in this process from the sources (heap + array buffers after GC, growth ÷ count)');
+    const queueMemory = await measureQueueMemory({ large: QUEUE_SIZES[1], small: QUEUE_SIZES[0] }, progress);
+    printQueueMemory(queueMemory);
+    const tokenMemory = measureTokenMemory({ refreshes: 1_000_000, exchanges: 250_000, cpuCalls: 200_000 });
+    printTokenMemory(tokenMemory);
 
     const coldStartRatio = coldStart[0]!.medianMs / coldStart[1]!.medianMs;
     const endpoints = throughput.endpoints;
@@ -78,6 +89,10 @@ async function main(): Promise<number> {
       refreshPeakRssRatio: { target: `<= ${REFRESH_RSS_TARGET_RATIO}`, met: rssRatio !== null && rssRatio <= REFRESH_RSS_TARGET_RATIO },
       coldStartRatio: { target: `<= ${COLD_START_TARGET_RATIO}`, met: coldStartRatio <= COLD_START_TARGET_RATIO },
       listScaleRatio: { target: `<= ${SCALE_TARGET_RATIO}`, met: scaleRatios.median <= SCALE_TARGET_RATIO && scaleRatios.p99 <= SCALE_TARGET_RATIO },
+      bytesPerQueuedRequest: { target: '<= 500 (heap and RSS)', met: queueMemory.targets.bytesPerRequest },
+      seed1MSeconds: { target: '<= 3', met: queueMemory.targets.seedSeconds },
+      seedEventLoopBlockMs: { target: '<= 50', met: queueMemory.targets.eventLoopBlock },
+      bytesPerLiveToken: { target: '<= 200', met: tokenMemory.targets.bytesPerToken },
     };
     const metCount = (met: (e: EndpointThroughput) => boolean) => `${endpoints.filter(met).length}/${endpoints.length}`;
     console.log(
@@ -86,9 +101,11 @@ async function main(): Promise<number> {
         `refresh peak RSS ≤ ${REFRESH_RSS_TARGET_RATIO}× bare ${verdict(targets.refreshPeakRssRatio.met)} · ` +
         `cold start ≤ ${COLD_START_TARGET_RATIO}× bare bundle ${verdict(targets.coldStartRatio.met)} (${fixed(coldStartRatio)}×) · ` +
         `list 1M/1k ≤ ${SCALE_TARGET_RATIO}× ${verdict(targets.listScaleRatio.met)} · ` +
+        `≤ 500 B a queued request ${verdict(targets.bytesPerQueuedRequest.met)} · seed 1 M ≤ 3 s ${verdict(targets.seed1MSeconds.met)} · ` +
+        `no block > 50 ms ${verdict(targets.seedEventLoopBlockMs.met)} · ≤ 200 B a token ${verdict(targets.bytesPerLiveToken.met)} · ` +
         `total ${fixed((performance.now() - started) / 1000, 1)} s\n`,
     );
-    console.log(JSON.stringify(jsonReport(throughput, coldStart, scale, scaleRatios, targets)));
+    console.log(JSON.stringify(jsonReport(throughput, coldStart, scale, scaleRatios, queueMemory, tokenMemory, targets)));
     return 0;
   } finally {
     clearWatchdog();
@@ -196,6 +213,8 @@ function jsonReport(
   coldStart: readonly ColdStartSeries[],
   scale: readonly QueueScaleResult[],
   scaleRatios: { median: number; p99: number },
+  queueMemory: QueueMemoryResult,
+  tokenMemory: TokenMemoryResult,
   targets: Record<string, { target: string; met: boolean }>,
 ) {
   const load = loadReport;
@@ -214,6 +233,10 @@ function jsonReport(
     listAtScale: {
       queues: scale.map((r) => ({ queued: r.queued, seedSeconds: round(r.seedSeconds, 2), settleMs: r.settleMs, memoryAfterSeed: memory(r.memoryAfterSeed), memoryAfterReads: memory(r.memoryAfterReads), firstVisit: pass(r.firstVisit), reRead: pass(r.reRead) })),
       reReadRatio: { median: round(scaleRatios.median, 3), p99: round(scaleRatios.p99, 3) },
+    },
+    memory: {
+      queue: { queued: queueMemory.queued, heapBytesPerRequest: round(queueMemory.heapBytesPerRequest, 1), rssBytesPerRequest: round(queueMemory.rssBytesPerRequest, 1), seedSeconds: round(queueMemory.seedSeconds, 3), longestBlockCpuMs: round(queueMemory.longestBlockCpuMs, 1), longestBlockWallMs: round(queueMemory.longestBlockMs, 1), pageRatios: { median: round(queueMemory.ratios.median, 3), p99: round(queueMemory.ratios.p99, 3) } },
+      tokens: { refreshes: tokenMemory.refreshes, bytesPerLiveToken: round(tokenMemory.bytesPerRefreshedToken, 1), rssBytesPerLiveToken: round(tokenMemory.rssBytesPerRefreshedToken, 1), bytesPerExchange: round(tokenMemory.bytesPerExchange, 1), refreshCpuMicros: round(tokenMemory.refreshCpuMicros, 2) },
     },
     targets,
   };

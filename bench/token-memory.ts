@@ -120,8 +120,8 @@ export function measureTokenMemory(options: TokenMemoryOptions, Service: TokenSe
   };
 }
 
-function report(result: TokenMemoryResult): string {
-  return formatTable(
+export function printTokenMemory(result: TokenMemoryResult): void {
+  console.log(formatTable(
     ['measure', 'value', 'target', ''],
     [
       [`bytes per live token (${result.refreshes.toLocaleString('en-US')} refreshes)`, result.bytesPerRefreshedToken.toFixed(1), `≤ ${BYTES_PER_TOKEN_TARGET}`, verdict(result.targets.bytesPerToken)],
@@ -129,11 +129,11 @@ function report(result: TokenMemoryResult): string {
       [`bytes per exchange (${result.exchanges.toLocaleString('en-US')}: request + refresh + access token)`, result.bytesPerExchange.toFixed(1), 'n/a', ''],
       ['CPU µs per refresh', result.refreshCpuMicros.toFixed(2), `≤ ${REFRESH_CPU_US_TARGET}`, verdict(result.targets.refreshCpu)],
     ],
-  );
+  ));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = measureTokenMemory({ refreshes: 1_000_000, exchanges: 250_000, cpuCalls: 200_000 });
-  console.log(report(result));
+  printTokenMemory(result);
   console.log(JSON.stringify(result));
 }
