@@ -1,4 +1,4 @@
-import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type AccessToken, type ConnectionRequest, type ConcurClient, type ConnectionStatusCode, type Sleep } from 'concur-partner-client';
+import { ConcurHttpError, MalformedResponseError, NetworkError, RequestTokenExpiredError, TimeoutError, UnauthorizedError, type AccessToken, type ConnectionRequest, type ConnectionRequestsApi, type ConcurClient, type ConnectionStatusCode, type Sleep } from 'concur-partner-client';
 import { AdminSession } from './admin-session.js';
 import type { TokenSession } from './app-session.js';
 import type { PossibleLeakCause, RevocationResult } from './events.js';
@@ -16,12 +16,18 @@ export type WorkerFlow = 'legacy' | 'oauth2';
 
 export interface RequestContext {
   client: ConcurClient;
+  /** The client's Connection Requests API for the polling token (one per token: see connection-requests-for.ts). */
+  connectionRequests: (token: string | AccessToken) => ConnectionRequestsApi;
   flow: WorkerFlow;
   /** The token the worker polls and PUTs with: the administrator's (legacy) or the application's (oauth2). */
   admin: TokenSession;
   matcher: Matcher;
   onConnected: (connection: Connection) => void | Promise<void>;
   now: () => number;
+  /**
+   * Given to the matcher and to the worker's waits. Calls to Concur get none: once started they
+   * are never cut short, and a signal the client must listen to costs it a listener per call.
+   */
   signal: AbortSignal;
   /** The worker's wait (its injectable `sleep`): a lost exchange is re-checked after it. */
   sleep: Sleep;
@@ -157,7 +163,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
    * a refusal means that token may exist.
    */
   async function exchange(requestToken: string, username: string): Promise<{ token: AccessToken } | Decision> {
-    const once = () => (ctx.flow === 'oauth2' ? ctx.client.exchangeAuthToken(username, requestToken, { signal: ctx.signal }) : ctx.client.exchangeRequestToken(requestToken, { signal: ctx.signal }));
+    const once = () => (ctx.flow === 'oauth2' ? ctx.client.exchangeAuthToken(username, requestToken) : ctx.client.exchangeRequestToken(requestToken));
     let first = '';
     for (let attempt = 0; ; attempt++) {
       try {
@@ -191,9 +197,9 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   }
 
   function revoke(accessToken: AccessToken): Promise<{ revoked: RevocationResult; leak: PossibleLeakCause | null; why: string }> {
-    if (ctx.flow === 'oauth2') return attempt(endConnection(ctx.client, accessToken, ctx.signal));
+    if (ctx.flow === 'oauth2') return attempt(endConnection(ctx.client, accessToken));
     return attempt(async () => {
-      await ctx.admin.withToken((admin) => ctx.client.revokeToken(AdminSession.raw(admin), accessToken.token, { signal: ctx.signal }), ctx.signal);
+      await ctx.admin.withToken((admin) => ctx.client.revokeToken(AdminSession.raw(admin), accessToken.token), ctx.signal);
       return 'revoked';
     });
   }
@@ -218,7 +224,7 @@ export async function processRequest(item: QueuedRequest, ctx: RequestContext): 
   /** Null when the PUT landed, else why not. */
   async function putStatus(statusCode: ConnectionStatusCode, message: string | undefined): Promise<string | null> {
     try {
-      await ctx.admin.withToken((admin) => ctx.client.connectionRequests(admin, { signal: ctx.signal }).update(request.id, statusCode, message), ctx.signal);
+      await ctx.admin.withToken((admin) => ctx.connectionRequests(admin).update(request.id, statusCode, message), ctx.signal);
       return null;
     } catch (error) {
       return describe(error);
@@ -254,11 +260,11 @@ export const REFRESH_REFUSED = "ending the connection needed a refresh of the us
  * already (revoked, expired), or the client's retry of a refresh whose answer was lost was
  * refused because that refresh had rotated the token — so it ends `unknown`, a possible leak.
  */
-function endConnection(client: ConcurClient, token: AccessToken, signal: AbortSignal): Revocation {
+function endConnection(client: ConcurClient, token: AccessToken): Revocation {
   let current = token;
   return async () => {
     try {
-      await client.revokeConnection(current, { signal });
+      await client.revokeConnection(current);
       return 'revoked';
     } catch (error) {
       if (!(error instanceof UnauthorizedError)) throw error;
@@ -266,12 +272,12 @@ function endConnection(client: ConcurClient, token: AccessToken, signal: AbortSi
       if (!current.refreshToken) return 'gone';
     }
     try {
-      current = await client.refresh(current, { signal });
+      current = await client.refresh(current);
     } catch (error) {
       if (error instanceof UnauthorizedError) return 'unknown';
       throw error;
     }
-    await client.revokeConnection(current, { signal });
+    await client.revokeConnection(current);
     return 'revoked';
   };
 }

@@ -3,6 +3,7 @@ import type { ConcurClient, Sleep } from 'concur-partner-client';
 import { abortableSleep } from './abortable-sleep.js';
 import { AdminSession, type AdminAuth } from './admin-session.js';
 import { AppSession } from './app-session.js';
+import { connectionRequestsFor } from './connection-requests-for.js';
 import { runCycle } from './cycle.js';
 import { RevocationBacklog } from './revocation-backlog.js';
 import type { CycleSummary, EventListener, WorkerEvent } from './events.js';
@@ -104,8 +105,11 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
   const sleep = options.sleep ?? abortableSleep;
   const metrics = newMetrics();
   const log = options.logger ? eventLogger(options.logger) : null;
+  const onEvent = options.onEvent;
+  // With no listener and no logger, the cycle builds no events at all.
+  const listening = onEvent !== undefined || log !== null;
   const emit = (event: WorkerEvent) => {
-    options.onEvent?.(event);
+    onEvent?.(event);
     log?.(event);
   };
   const admin =
@@ -118,8 +122,9 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
           if (action !== 'obtained') metrics.adminTokenRenewals++;
           emit({ type: 'admin-token', action });
         });
-  // Only ever aborted to end the wait between cycles; in-flight requests are never cut short.
+  // Never aborted: in-flight requests are never cut short (stop() ends only the wait between cycles).
   const neverAborted = new AbortController().signal;
+  const connectionRequests = connectionRequestsFor(options.client);
   const backlog = new RevocationBacklog();
   let cycle = 0;
   let stopping = false;
@@ -135,6 +140,7 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
       const summary = await runCycle(
         {
           client: options.client,
+          connectionRequests,
           flow,
           admin,
           matcher: options.matcher,
@@ -146,7 +152,7 @@ export function createAutoConnectWorker(options: AutoConnectWorkerOptions): Auto
           lostExchangeRechecks: settings.lostExchangeRechecks,
           backlog,
         },
-        { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit },
+        { cycle: n, concurrency: settings.concurrency, pageSize: settings.pageSize, requestTokenTtlMs: settings.requestTokenTtlMs, safetyMarginMs: settings.safetyMarginMs, stopping: () => stopping, emit: listening ? emit : null },
       );
       addCycle(metrics, summary);
       if (summary.error) emit({ type: 'cycle-failed', cycle: n, error: summary.error });

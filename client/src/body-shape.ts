@@ -1,4 +1,5 @@
 import { MalformedResponseError } from './errors.js';
+import { redactUrl } from './redact-url.js';
 import type { ConcurResponse } from './transport.js';
 
 /**
@@ -15,7 +16,7 @@ export function readShape<T>(response: ConcurResponse, parse: (body: unknown) =>
   try {
     return parse(response.body);
   } catch (error) {
-    if (error instanceof BodyShapeError) throw new MalformedResponseError(response.method, response.url, response.status, error.message);
+    if (error instanceof BodyShapeError) throw new MalformedResponseError(response.method, redactUrl(response.url), response.status, error.message);
     throw error;
   }
 }

@@ -30,41 +30,62 @@ export interface ConnectionRequestPage {
   nextPage: string | null;
 }
 
-const KNOWN = new Set(['id', 'uri', 'firstname', 'middlename', 'lastname', 'loyaltynumber', 'requesttoken', 'status', 'lastmodified', 'userid', 'emailaddresses']);
-
 export function parseConnectionRequest(raw: unknown): ConnectionRequest {
   if (!isRecord(raw)) throw new BodyShapeError('a ConnectionRequest is not an object');
-  // Matching names case-insensitively covers v3.0's capitals and v3.2's lower camel at once.
-  const byLower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
-  const field = (name: string) => stringOrNull(byLower.get(name));
-  const id = field('id');
-  if (!id) throw new BodyShapeError('a ConnectionRequest has no ID');
+  // Names match case-insensitively, which covers v3.0's capitals and v3.2's lower camel at once;
+  // of two spellings of one field, the later wins. One pass: a page has ten of these.
+  let id: unknown, uri: unknown, firstName: unknown, middleName: unknown, lastName: unknown, loyaltyNumber: unknown;
+  let requestToken: unknown, status: unknown, lastModified: unknown, userId: unknown, emailAddresses: unknown;
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (!KNOWN.has(k.toLowerCase()) && !k.startsWith('@')) extra[k] = v;
-  const modified = field('lastmodified');
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
+    switch (key.toLowerCase()) {
+      case 'id': id = value; break;
+      case 'uri': uri = value; break;
+      case 'firstname': firstName = value; break;
+      case 'middlename': middleName = value; break;
+      case 'lastname': lastName = value; break;
+      case 'loyaltynumber': loyaltyNumber = value; break;
+      case 'requesttoken': requestToken = value; break;
+      case 'status': status = value; break;
+      case 'lastmodified': lastModified = value; break;
+      case 'userid': userId = value; break;
+      case 'emailaddresses': emailAddresses = value; break;
+      // Anything the client does not know is kept under its wire name; XML attributes are not fields.
+      default: if (!key.startsWith('@')) extra[key] = value;
+    }
+  }
+  const requestId = stringOrNull(id);
+  if (!requestId) throw new BodyShapeError('a ConnectionRequest has no ID');
+  const modified = stringOrNull(lastModified);
   return {
-    id,
-    uri: field('uri'),
-    firstName: field('firstname'),
-    middleName: field('middlename'),
-    lastName: field('lastname'),
-    loyaltyNumber: field('loyaltynumber'),
-    requestToken: field('requesttoken'),
-    status: field('status'),
+    id: requestId,
+    uri: stringOrNull(uri),
+    firstName: stringOrNull(firstName),
+    middleName: stringOrNull(middleName),
+    lastName: stringOrNull(lastName),
+    loyaltyNumber: stringOrNull(loyaltyNumber),
+    requestToken: stringOrNull(requestToken),
+    status: stringOrNull(status),
     lastModified: modified ? parseZonelessUtc(modified) : null,
-    userId: field('userid'),
-    emailAddresses: emails(byLower.get('emailaddresses')),
+    userId: stringOrNull(userId),
+    emailAddresses: emails(emailAddresses),
     extra,
   };
 }
 
+const EMAIL_KEY = /^email\d$/i;
+
 function emails(raw: unknown): string[] {
   if (!isRecord(raw)) return [];
-  return Object.keys(raw)
-    .filter((k) => /^email\d$/i.test(k))
-    .sort()
-    .map((k) => stringOrNull(raw[k]))
-    .filter((e): e is string => !!e);
+  const keys = Object.keys(raw).filter((k) => EMAIL_KEY.test(k));
+  if (keys.length > 1) keys.sort();
+  const found: string[] = [];
+  for (const k of keys) {
+    const email = stringOrNull(raw[k]);
+    if (email) found.push(email);
+  }
+  return found;
 }
 
 /** `ConnectionRequests { Items, NextPage }`; the XML form nests items under `Items/ConnectionRequest`. */

@@ -47,11 +47,13 @@ export function connectionRequests(options: ResolvedOptions, adminToken: string 
   const item = (id: string) => new URL(`${collection}/${encodeURIComponent(id)}`);
 
   async function list(query: ListQuery = {}): Promise<ConnectionRequestPage> {
-    const url = new URL(collection);
-    if (query.status !== undefined) url.searchParams.set('status', query.status);
-    if (query.offset !== undefined) url.searchParams.set('offset', String(query.offset));
-    if (query.limit !== undefined) url.searchParams.set('limit', String(query.limit));
-    return fetchPage(url);
+    // Serialized once, as searchParams.set would write it key by key.
+    const search = new URLSearchParams();
+    if (query.status !== undefined) search.append('status', query.status);
+    if (query.offset !== undefined) search.append('offset', String(query.offset));
+    if (query.limit !== undefined) search.append('limit', String(query.limit));
+    const encoded = search.toString();
+    return fetchPage(new URL(encoded ? `${collection}?${encoded}` : collection));
   }
 
   async function fetchPage(url: URL): Promise<ConnectionRequestPage> {

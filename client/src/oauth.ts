@@ -11,11 +11,8 @@ export interface CallOptions {
 
 /** The legacy OAuth 2.0 endpoints under `/net2/oauth2/`. */
 export function oauthMethods(options: ResolvedOptions) {
-  const url = (path: string, query: Record<string, string> = {}) => {
-    const u = new URL(`${options.baseUrl}${path}`);
-    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-    return u;
-  };
+  // The query serialized once (as searchParams.set would, key by key) and the URL parsed once.
+  const url = (path: string, query?: Record<string, string>) => new URL(query ? `${options.baseUrl}${path}?${new URLSearchParams(query)}` : `${options.baseUrl}${path}`);
   const credentials = { client_id: options.consumerKey, client_secret: options.consumerSecret };
 
   return {

@@ -8,8 +8,8 @@ export interface RetryRun {
   sleep: Sleep;
   logger: ConcurLogger;
   signal?: AbortSignal | undefined;
-  /** For the log line; already redacted. */
-  describe: string;
+  /** For the log line, made only when a retry is logged; already redacted. */
+  describe: () => string;
   now?: () => number;
 }
 
@@ -26,12 +26,29 @@ export function isTransient(error: unknown): boolean {
  * policy is handed a zero wait and the attempt itself first sleeps the computed delay with the
  * injected, abortable sleep. `Retry-After` wins over the backoff when it is longer, and no wait
  * runs past `maxElapsedMs`: then the last failure is thrown as it was.
+ *
+ * The first attempt runs before the policy is built: most calls succeed at once, and the policy,
+ * its backoff and their closures cost more than the call's own JavaScript. A first failure is
+ * handed to the policy as its attempt 0, so the decisions and delays are the same as if the
+ * policy had made that attempt itself.
  */
 export async function withRetries<T>(attempt: (signal: AbortSignal | undefined) => Promise<T>, run: RetryRun): Promise<T> {
   const { retry: opts, signal } = run;
   if (opts.retries === 0) return attempt(signal);
   const now = run.now ?? Date.now;
   const started = now();
+  let firstError: unknown;
+  try {
+    return await attempt(signal);
+  } catch (error) {
+    firstError = error;
+  }
+  return retryAfterFirstFailure(attempt, run, started, firstError);
+}
+
+async function retryAfterFirstFailure<T>(attempt: (signal: AbortSignal | undefined) => Promise<T>, run: RetryRun, started: number, firstError: unknown): Promise<T> {
+  const { retry: opts, signal } = run;
+  const now = run.now ?? Date.now;
   let pendingDelayMs = 0;
   let lastError: unknown;
   let outOfTime = false;
@@ -57,14 +74,14 @@ export async function withRetries<T>(attempt: (signal: AbortSignal | undefined) 
   );
 
   return policy.execute(async ({ attempt: n }) => {
-    if (n > 0) {
-      if (now() - started + pendingDelayMs > opts.maxElapsedMs) {
-        outOfTime = true;
-        throw lastError;
-      }
-      run.logger.debug('retrying Concur call', { call: run.describe, attempt: n, delayMs: pendingDelayMs, after: String(lastError) });
-      await run.sleep(pendingDelayMs, signal);
+    // Attempt 0 already ran (withRetries): its failure is the policy's to judge.
+    if (n === 0) throw firstError;
+    if (now() - started + pendingDelayMs > opts.maxElapsedMs) {
+      outOfTime = true;
+      throw lastError;
     }
+    run.logger.debug('retrying Concur call', { call: run.describe(), attempt: n, delayMs: pendingDelayMs, after: String(lastError) });
+    await run.sleep(pendingDelayMs, signal);
     return attempt(signal);
   }, signal);
 }

@@ -1,3 +1,4 @@
+import { CallAbort, transportRequest } from './call-abort.js';
 import { httpErrorFor, MalformedResponseError, NetworkError, TimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { redactUrl } from './redact-url.js';
@@ -18,8 +19,8 @@ export interface ConcurRequest {
 
 export interface ConcurResponse {
   method: string;
-  /** Already redacted. */
-  url: string;
+  /** As called: redact it (`redactUrl`) before it goes into a message. */
+  url: URL;
   status: number;
   /** Parsed XML or JSON; null for an empty body (PUT's 204, revoke's 200). */
   body: unknown;
@@ -30,45 +31,46 @@ const MEDIA: Record<WireFormat, string> = { json: 'application/json', xml: 'appl
 /**
  * One HTTP exchange with Concur, under the retry policy when the call is idempotent. The
  * transport only moves bytes; the timeout, the caller's signal and the error classes are decided
- * here, so `'undici'` and `'fetch'` fail alike.
+ * here, so `'undici'` and `'fetch'` fail alike. The URL is redacted only when something is
+ * said about the call (an error, a retry's log line): a call that succeeds never needs it.
  */
 export function send(options: ResolvedOptions, request: ConcurRequest): Promise<ConcurResponse> {
-  const once = (signal: AbortSignal | undefined) => sendOnce(options, request, signal);
-  if (!request.idempotent) return once(request.signal);
-  return withRetries(once, { ...options, signal: request.signal, describe: `${request.method} ${redactUrl(request.url)}` });
+  if (!request.idempotent) return sendOnce(options, request, request.signal);
+  return withRetries((signal) => sendOnce(options, request, signal), {
+    retry: options.retry,
+    sleep: options.sleep,
+    logger: options.logger,
+    signal: request.signal,
+    describe: () => `${request.method} ${redactUrl(request.url)}`,
+  });
 }
 
 async function sendOnce(options: ResolvedOptions, request: ConcurRequest, signal: AbortSignal | undefined): Promise<ConcurResponse> {
   const { method, url, format } = request;
-  const shownUrl = redactUrl(url);
-  // One controller for the caller's signal and the timeout: AbortSignal.timeout/any cost a
-  // transferable signal each, which showed in the worker's profile at thousands of calls a second.
-  const controller = new AbortController();
+  // One abort for the caller's signal and the timeout, whose AbortSignal is made only if the
+  // transport reads it (see call-abort.ts): AbortSignal.timeout/any, or even one controller per
+  // call, showed in the worker's profile at thousands of calls a second.
+  const abort = new CallAbort();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort();
+    abort.abort();
   }, options.timeoutMs);
-  const forward = () => controller.abort(signal?.reason);
-  if (signal?.aborted) forward();
-  else signal?.addEventListener('abort', forward, { once: true });
+  const forward = signal ? () => abort.abort(signal.reason) : null;
+  if (signal?.aborted) forward!();
+  else if (forward) signal!.addEventListener('abort', forward, { once: true });
   let response: TransportResponse;
   try {
-    // Every transport reads the whole body under this signal, so a stalled body times out too.
-    response = await options.transport.request({
-      method,
-      url,
-      headers: { Accept: MEDIA[format], ...request.headers },
-      ...(request.body !== undefined ? { body: request.body } : {}),
-      signal: controller.signal,
-    });
+    // Every transport reads the whole body under this abort, so a stalled body times out too.
+    const headers = request.headers ? { Accept: MEDIA[format], ...request.headers } : { Accept: MEDIA[format] };
+    response = await options.transport.request(transportRequest(method, url, headers, request.body, abort));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (timedOut) throw new TimeoutError(method, shownUrl, options.timeoutMs);
-    throw new NetworkError(method, shownUrl, { cause: error });
+    if (timedOut) throw new TimeoutError(method, redactUrl(url), options.timeoutMs);
+    throw new NetworkError(method, redactUrl(url), { cause: error });
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', forward);
+    if (forward) signal!.removeEventListener('abort', forward);
   }
   const { text } = response;
   const contentType = response.header('content-type');
@@ -87,7 +89,7 @@ async function sendOnce(options: ResolvedOptions, request: ConcurRequest, signal
     const oauth2Code = oauth2Error !== null ? numberOrNull(envelope['code']) : null;
     throw httpErrorFor({
       method,
-      url: shownUrl,
+      url: redactUrl(url),
       status: response.status,
       concurMessage: stringOrNull(envelope['Message']) ?? (oauth2Error !== null ? stringOrNull(envelope['error_description']) : null),
       oauth2Error,
@@ -98,12 +100,12 @@ async function sendOnce(options: ResolvedOptions, request: ConcurRequest, signal
       retryAfterMs: parseRetryAfter(response.header('retry-after')),
     });
   }
-  if (response.status >= 300) throw new MalformedResponseError(method, shownUrl, response.status, 'unexpected redirect');
-  if (!text.trim()) return { method, url: shownUrl, status: response.status, body: null };
+  if (response.status >= 300) throw new MalformedResponseError(method, redactUrl(url), response.status, 'unexpected redirect');
+  if (!text.trim()) return { method, url, status: response.status, body: null };
   try {
-    return { method, url: shownUrl, status: response.status, body: parseWireBody(text, contentType, format) };
+    return { method, url, status: response.status, body: parseWireBody(text, contentType, format) };
   } catch (error) {
-    throw new MalformedResponseError(method, shownUrl, response.status, (error as Error).message);
+    throw new MalformedResponseError(method, redactUrl(url), response.status, (error as Error).message);
   }
 }
 

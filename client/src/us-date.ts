@@ -7,8 +7,13 @@ const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M
 export function parseUsUtcDate(text: string): Date {
   const m = US_DATE.exec(text.trim());
   if (!m) throw new ConcurError(`not a Concur date (M/D/YYYY h:mm:ss AM|PM): '${text}'`);
-  const [month, day, year, hour12, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const pm = m[7]!.toUpperCase() === 'PM';
+  const month = Number(m[1]);
+  const day = Number(m[2]);
+  const year = Number(m[3]);
+  const hour12 = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  const pm = m[7] === 'PM' || m[7]!.toUpperCase() === 'PM';
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour12 < 1 || hour12 > 12 || minute > 59 || second > 59) {
     throw new ConcurError(`not a valid Concur date: '${text}'`);
   }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createConcurClient,
+  createUndiciTransport,
   InvalidOptionsError,
   MalformedResponseError,
   NetworkError,
@@ -128,12 +129,39 @@ describe('the undici and fetch transports fail alike', () => {
       expect(seen.map((s) => s.url.split('?')[0])).toEqual(['/net2/oauth2/getaccesstoken.ashx']);
     });
 
+    it('reads a body that starts with a UTF-8 byte-order mark as if it had none', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(token))]));
+      };
+      await expect(make(transport).refreshAccessToken('ref')).resolves.toMatchObject({ token: 'tok', refreshToken: 'ref' });
+    });
+
     it('reads status, headers and body alike: an error envelope with its correlation id and Retry-After', async () => {
       handler = json(401, { Error: { Message: 'Invalid token', Id: 'E1' } }, { 'concur-correlationid': 'corr-1', 'retry-after': '3' });
       const error = await make(transport).refreshAccessToken('ref').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnauthorizedError);
       expect(error).toMatchObject({ status: 401, concurMessage: 'Invalid token', errorId: 'E1', correlationId: 'corr-1', retryAfterMs: 3_000 });
     });
+  });
+
+  it('undici inside a transport that rebuilds each request: the copy’s signal still times the call out and aborts it', async () => {
+    const inner = createUndiciTransport();
+    const copying: Transport = { request: (request) => inner.request({ ...request, headers: { ...request.headers, 'x-copied': 'yes' } }) };
+    const client = createConcurClient({ baseUrl, consumerKey: 'key', consumerSecret: 'secret', retry: false, timeoutMs: 100, transport: copying });
+    try {
+      handler = json(200, token);
+      await expect(client.refreshAccessToken('ref')).resolves.toMatchObject({ token: 'tok' });
+      expect(seen.at(-1)!.headers['x-copied']).toBe('yes');
+      handler = () => {};
+      await expect(client.refreshAccessToken('ref')).rejects.toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
+      const reason = new Error('shutting down');
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(reason), 30);
+      await expect(client.refreshAccessToken('ref', { signal: controller.signal })).rejects.toBe(reason);
+    } finally {
+      await inner.close!();
+    }
   });
 
   it('sends the same request line, headers and body on both', async () => {

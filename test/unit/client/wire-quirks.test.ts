@@ -39,6 +39,32 @@ describe('wire quirks', () => {
   afterEach(() => nock.cleanAll());
   afterAll(() => nock.enableNetConnect());
 
+  it('reads a request whatever the case of its names: the later of two spellings wins, unknown names are kept, e-mails in order without nulls', async () => {
+    nock(BASE)
+      .get('/api/v3.1/common/connectionrequests')
+      .query(true)
+      .reply(
+        200,
+        { Items: [{ ID: 'r1', id: 'r1-later', LASTNAME: 'Ng', loyaltynumber: 'L9', Custom: { a: 1 }, '@odata': 'x', EmailAddresses: { Email2: 'b@x.test', Email1: 'a@x.test', Email3: null, Other: 'o@x.test' }, LastModified: '2022-11-09T05:57:29' }], NextPage: null },
+        json,
+      );
+    const page = await make({ apiVersion: '3.1' }).connectionRequests('admin').list();
+    expect(page.items[0]).toEqual({
+      id: 'r1-later',
+      uri: null,
+      firstName: null,
+      middleName: null,
+      lastName: 'Ng',
+      loyaltyNumber: 'L9',
+      requestToken: null,
+      status: null,
+      lastModified: new Date('2022-11-09T05:57:29Z'),
+      userId: null,
+      emailAddresses: ['a@x.test', 'b@x.test'],
+      extra: { Custom: { a: 1 } },
+    });
+  });
+
   it('reads the alternate spellings Instance_URL / Expiration_Date, and a token without refresh token or instance', async () => {
     nock(BASE)
       .get('/net2/oauth2/getaccesstoken.ashx')
