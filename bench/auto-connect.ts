@@ -29,8 +29,11 @@ const CONCURRENCIES = [8, 16] as const;
 const SAMPLE_MS = 50;
 const APP = { consumerKey: DEMO.app.consumerKey, consumerSecret: DEMO.app.consumerSecret };
 const ADMIN = DEMO.admin;
-const TARGET_SECONDS_AT_10K = 30;
-const TARGET_RATIO = 0.5;
+/** Issue 16: 10 000 requests in 3 s at concurrency 16 … */
+const TARGET_SECONDS_AT_10K = 3;
+const TARGET_CONCURRENCY = 16;
+/** … at ≥ 0.7 of what the mock alone can serve for the same calls with a core to itself. */
+const TARGET_RATIO = 0.7;
 const WATCHDOG_MS = 10 * 60_000;
 
 /**
@@ -241,9 +244,11 @@ async function main(): Promise<number> {
     const judgedN = SIZES.includes(10_000) ? 10_000 : rows.at(-1)!.worker.n;
     const smallestN = rows[0]!.worker.n;
     const growthOf = (w: WorkerRun) => w.rssPeakMiB - w.rssBeforeMiB;
-    const atJudged = rows.filter((r) => r.worker.n === judgedN);
-    const slowest = Math.max(...atJudged.map((r) => r.worker.seconds));
-    const minRatio = Math.min(...rows.map((r) => r.worker.requestsPerSecond / r.baseline.requestsPerSecond));
+    const judged = rows.find((r) => r.worker.n === judgedN && r.worker.concurrency === TARGET_CONCURRENCY) ?? rows.filter((r) => r.worker.n === judgedN).at(-1)!;
+    const slowest = judged.worker.seconds;
+    // The worker's requests/s over the mock's capacity (the bare loop's requests per second of the mock's own CPU).
+    const capacity = judged.baseline.mockCapacity;
+    const minRatio = capacity === null ? Number.NaN : judged.worker.requestsPerSecond / capacity;
     const growth = Math.max(
       ...CONCURRENCIES.map((c) => {
         const small = rows.find((r) => r.worker.n === smallestN && r.worker.concurrency === c)!.worker;
@@ -252,13 +257,13 @@ async function main(): Promise<number> {
       }),
     );
     const targets = {
-      tenThousandUnder30s: { n: judgedN, value: round2(slowest), met: slowest < TARGET_SECONDS_AT_10K },
-      withinTwiceOfBaseline: { value: round2(minRatio), met: minRatio >= TARGET_RATIO },
+      tenThousandWithin3s: { n: judgedN, concurrency: judged.worker.concurrency, value: round2(slowest), met: slowest <= TARGET_SECONDS_AT_10K },
+      ofMockCapacity: { value: round2(minRatio), met: minRatio >= TARGET_RATIO },
       memoryFlat: { growthMiB: round2(growth), met: growth < 50 },
     };
     console.log(
-      `\nTargets: ${grouped(judgedN)} in < ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandUnder30s.met)} (slowest ${fixed(slowest, 1)} s) · ` +
-        `worker ≥ ${TARGET_RATIO} of the mock alone ${verdict(targets.withinTwiceOfBaseline.met)} (lowest ${fixed(minRatio, 2)}) · ` +
+      `\nTargets: ${grouped(judgedN)} at concurrency ${judged.worker.concurrency} in ≤ ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandWithin3s.met)} (${fixed(slowest, 2)} s) · ` +
+        `worker ≥ ${TARGET_RATIO} of the mock's capacity ${verdict(targets.ofMockCapacity.met)} (${fixed(minRatio, 2)}: ${grouped(Math.round(judged.worker.requestsPerSecond))} of ${capacity === null ? 'n/a' : grouped(Math.round(capacity))} req/s) · ` +
         `extra peak RSS growth ${grouped(smallestN)} → ${grouped(judgedN)}: ${fixed(growth, 0)} MiB ${verdict(targets.memoryFlat.met)}\n`,
     );
     console.log(
