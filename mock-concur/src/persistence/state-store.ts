@@ -1,5 +1,6 @@
-import { closeSync, fdatasync, ftruncate, mkdirSync, openSync, renameSync, rmSync, write } from 'node:fs';
+import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Clock } from '../domain/clock.js';
 import type { QueueMode } from '../domain/connection-requests.js';
@@ -26,15 +27,16 @@ import { isChangeList } from './stored-shape.js';
 import { frame } from './framing.js';
 import { snapshotLines } from './snapshot.js';
 import { changesName, fsyncDir, listStateDir, snapshotName, writeFileDurably, writeFileDurablySync } from './state-files.js';
+import { SyncPipeline, type SyncMark } from './sync-pipeline.js';
 
-const writeAsync = promisify(write);
 const fdatasyncAsync = promisify(fdatasync);
-const ftruncateAsync = promisify(ftruncate);
 
 export const STATE_FORMAT = 'mock-concur-state';
 export const STATE_VERSION = 1;
 /** Lines of a change batch hold at most this many records (a batch of a million stays writable). */
 const CHANGES_PER_LINE = 500;
+/** A batch is written this much at a time, the event loop let go in between. */
+const WRITE_CHUNK_CHARS = 4 * 1024 * 1024;
 
 export interface StateStoreSettings {
   /** The queue mode is part of the state's meaning: a dir written in one mode refuses the other. */
@@ -65,11 +67,19 @@ interface Waiter {
 
 type Entities = Map<EntityKind, Map<string, unknown>>;
 
+/** A batch written to the log whose fdatasync has not succeeded yet: written again after a failure. */
+interface UnsyncedBatch {
+  count: number;
+  changes: Change[];
+}
+
 /**
  * `--state-dir`: every change the domain reports is appended to a log and forced to disk
- * (fdatasync) before any response that could show it is sent; writes are grouped, so
- * concurrent requests share one fdatasync. The log is folded into a new snapshot at start,
- * after a reset, and whenever it outgrows the snapshot.
+ * (fdatasync) before any response that could show it is sent. The changes of one event-loop
+ * turn are written as one batch, at once (a write to the page cache is cheap); the fdatasyncs
+ * run behind the writes (`SyncPipeline`), each covering every batch written before it
+ * started, so concurrent requests share them. The log is folded into a new snapshot at start, after a
+ * reset, and whenever it outgrows the snapshot.
  */
 export class StateStore {
   readonly recorder: DirtySet;
@@ -81,12 +91,17 @@ export class StateStore {
   private loaded: Entities | null;
   private logFd = -1;
   private logBytes = 0;
-  /** The log's length after its last whole batch: a failed write is cut back to it. */
-  private committedBytes = 0;
-  /** Changes of a batch whose write failed, written with the next one. */
-  private unsaved: Change[] = [];
+  /** The log's length that the last good fdatasync covered: after a failure the log is cut back to it. */
+  private syncedBytes = 0;
+  /** Batches written since then, in order; after a failure their changes are written again, with the next. */
+  private unsynced: UnsyncedBatch[] = [];
+  /** A write or fdatasync failed: the next batch first cuts the log back to `syncedBytes`. */
+  private cutBack = false;
   private snapshotBytes = 0;
+  /** The change count written to the log (or a snapshot), and the one on disk. */
+  private writtenCount = 0;
   private durableCount = 0;
+  private readonly syncs: SyncPipeline;
   private waiters: Waiter[] = [];
   private running: Promise<void> | null = null;
   private scheduled = false;
@@ -106,6 +121,11 @@ export class StateStore {
     this.warn = settings.warn ?? ((message) => console.error(`mock-concur: ${message}`));
     this.queueMode = settings.queueMode;
     this.recorder = new DirtySet(() => this.schedule());
+    this.syncs = new SyncPipeline(
+      () => fdatasyncAsync(this.logFd),
+      (mark) => this.synced(mark),
+      (error) => this.fail(error),
+    );
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.lock = new DirLock(this.dir);
     try {
@@ -176,7 +196,7 @@ export class StateStore {
     renameSync(tmp, join(this.dir, snapshotName(next)));
     fsyncDir(this.dir);
     this.switchTo(next, logFd);
-    this.durableCount = this.recorder.count;
+    this.writtenCount = this.durableCount = this.recorder.count;
   }
 
   /** After a reset the world is new: the next write is a whole snapshot, not a batch of changes. */
@@ -212,9 +232,12 @@ export class StateStore {
   private retry(): Promise<void> {
     this.retrying ??= (async () => {
       const failure = this.failure;
+      // Syncs under way with the failed one end before the log is cut back.
+      await this.syncs.settled();
       this.failure = null;
       await this.flush();
       if (this.failure) throw this.failure;
+      await this.whenDurable();
       if (failure) this.warn(`state dir ${this.dir}: writing works again; every change since the failure is saved`);
     })().finally(() => {
       this.retrying = null;
@@ -225,7 +248,8 @@ export class StateStore {
   /** Writes what is pending and closes the log. */
   async close(): Promise<void> {
     await this.running;
-    if (this.recorder.count > this.durableCount && !this.failure) await this.flush();
+    if (this.recorder.count > this.writtenCount && !this.failure) await this.flush();
+    await this.syncs.settled();
     if (this.logFd >= 0) closeSync(this.logFd);
     this.logFd = -1;
     this.lock.release();
@@ -248,65 +272,106 @@ export class StateStore {
     return this.running;
   }
 
+  /** Writes what changed; the syncs that make it durable run on behind it. */
   private async flushLoop(): Promise<void> {
     try {
-      while (this.recorder.count > this.durableCount && !this.failure && this.logFd >= 0) {
-        // Read the target and the changes in the same tick: the batch holds at least everything counted.
-        const target = this.recorder.count;
-        if (this.rewriteAll || (this.logBytes > this.compactAfterBytes && this.logBytes > this.snapshotBytes)) await this.compact();
-        else await this.appendUnsaved(this.recorder.drain());
-        this.durableCount = target;
-        while (this.waiters.length > 0 && this.waiters[0]!.target <= target) this.waiters.shift()!.resolve();
+      while (this.recorder.count > this.writtenCount && !this.failure && this.logFd >= 0) {
+        if (this.rewriteAll || (this.logBytes > this.compactAfterBytes && this.logBytes > this.snapshotBytes)) {
+          // The switch closes the old log: its syncs end first (what they cover, the snapshot holds too).
+          await this.syncs.settled();
+          if (this.failure) return;
+          const count = await this.compact();
+          this.writtenCount = count;
+          this.markDurable(count);
+        } else {
+          // Read the count and the changes in the same tick: the batch holds at least everything counted.
+          const count = this.recorder.count;
+          await this.appendBatch(this.recorder.drain(), count);
+          // A sync failed while a big batch was written: that batch is written again on retry.
+          if (this.failure) return;
+          this.writtenCount = count;
+          this.syncs.request({ count, bytes: this.logBytes });
+        }
       }
     } catch (error) {
-      this.failure = new Error(`could not save state to ${this.dir}: ${(error as Error).message}`);
-      this.warn(this.failure.message);
-      for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+      this.fail(error as Error);
     }
+  }
+
+  /** Nothing counts as saved any more; every waiting answer is a 503 and the next one tries again. */
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.cutBack = true;
+    // What was written since the last good sync counts as unwritten: the next flush writes it again.
+    this.writtenCount = this.durableCount;
+    this.failure = new Error(`could not save state to ${this.dir}: ${error.message}`);
+    this.warn(this.failure.message);
+    for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+  }
+
+  private synced(mark: SyncMark): void {
+    this.syncedBytes = mark.bytes;
+    while (this.unsynced.length > 0 && this.unsynced[0]!.count <= mark.count) this.unsynced.shift();
+    this.markDurable(mark.count);
+  }
+
+  private markDurable(count: number): void {
+    if (count > this.durableCount) this.durableCount = count;
+    while (this.waiters.length > 0 && this.waiters[0]!.target <= this.durableCount) this.waiters.shift()!.resolve();
   }
 
   /**
-   * Appends the changes of a failed batch (kept, never dropped) and the new ones as one batch.
-   * A failed write may have left part of a batch in the log: it is cut back to the last whole
-   * batch first, so the log stays a sequence of whole lines.
+   * Appends one batch. After a failure the log may end in part of a batch, or in batches no
+   * sync vouched for: it is cut back to what the last good sync covered, and every change
+   * written since (kept, never dropped) is written again with the new ones, as one batch.
    */
-  private async appendUnsaved(changes: Change[]): Promise<void> {
-    const recovering = this.unsaved.length > 0;
-    const batch = recovering ? [...this.unsaved, ...changes] : changes;
-    this.unsaved = batch;
-    if (recovering || this.logBytes > this.committedBytes) {
-      await ftruncateAsync(this.logFd, this.committedBytes);
-      this.logBytes = this.committedBytes;
+  private async appendBatch(changes: Change[], count: number): Promise<void> {
+    if (this.cutBack) {
+      ftruncateSync(this.logFd, this.syncedBytes);
+      this.logBytes = this.syncedBytes;
+      this.unsynced = [{ count, changes: [...this.unsynced.flatMap((batch) => batch.changes), ...changes] }];
+      this.cutBack = false;
+    } else {
+      this.unsynced.push({ count, changes });
     }
-    await this.append(batch);
-    this.unsaved = [];
-    this.committedBytes = this.logBytes;
+    await this.append(this.unsynced.at(-1)!.changes);
   }
 
-  /** One batch: lines of changes, the last one marked as the commit. A batch without its commit line is ignored on load. */
+  /**
+   * One batch: lines of changes, the last one marked as the commit. A batch without its commit
+   * line is ignored on load. Written synchronously (the page cache takes it at once; the
+   * fdatasync is what takes time), a few MiB at a time with the event loop let go in between,
+   * so a batch of a million records neither fills memory with one string nor stalls the mock.
+   */
   private async append(changes: Change[]): Promise<void> {
     if (changes.length === 0) return;
-    // Written a few MiB at a time: a batch of a million records does not fit in one string.
     let text = '';
-    const flushText = async () => {
+    const writeText = () => {
       const buffer = Buffer.from(text, 'utf8');
       text = '';
-      for (let offset = 0; offset < buffer.length; ) offset += (await writeAsync(this.logFd, buffer, offset, buffer.length - offset)).bytesWritten;
-      this.logBytes += buffer.length;
+      // A failed write leaves part of the batch: the cut back after the failure removes it.
+      for (let offset = 0; offset < buffer.length; ) {
+        const written = writeSync(this.logFd, buffer, offset, buffer.length - offset);
+        offset += written;
+        this.logBytes += written;
+      }
     };
     for (let i = 0; i < changes.length; i += CHANGES_PER_LINE) {
       const last = i + CHANGES_PER_LINE >= changes.length;
       text += frame(last ? { c: changes.slice(i, i + CHANGES_PER_LINE), commit: true } : { c: changes.slice(i, i + CHANGES_PER_LINE) });
-      if (text.length > 4 * 1024 * 1024) await flushText();
+      if (text.length > WRITE_CHUNK_CHARS) {
+        writeText();
+        await nextTurn();
+      }
     }
-    await flushText();
-    await fdatasyncAsync(this.logFd);
+    writeText();
   }
 
-  /** A new generation: the whole state at this instant, then an empty log. */
-  private async compact(): Promise<void> {
+  /** A new generation: the whole state at this instant, then an empty log. Answers the change count it holds. */
+  private async compact(): Promise<number> {
     const next = this.generation + 1;
     // Taken synchronously, before the first await: one consistent instant.
+    const count = this.recorder.count;
     const lines = this.snapshot(next);
     this.recorder.clear();
     this.rewriteAll = false;
@@ -325,8 +390,8 @@ export class StateStore {
       this.rewriteAll = true;
       throw error;
     }
-    this.unsaved = [];
     this.switchTo(next, logFd);
+    return count;
   }
 
   private snapshot(generation: number): string[] {
@@ -340,7 +405,9 @@ export class StateStore {
     if (this.logFd >= 0) closeSync(this.logFd);
     this.logFd = logFd;
     this.logBytes = 0;
-    this.committedBytes = 0;
+    this.syncedBytes = 0;
+    this.unsynced = [];
+    this.cutBack = false;
     this.generation = generation;
     for (const name of listStateDir(this.dir).owned) {
       if (name !== snapshotName(generation) && name !== changesName(generation)) rmSync(join(this.dir, name), { force: true });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -209,6 +210,39 @@ describe('a mock with a state dir', () => {
     app = await start();
     const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
     expect(users).toEqual(expect.arrayContaining(['while-full@example.com', 'after@example.com']));
+    expect(app.mock.persistence!.summary.repaired).toBeNull();
+  });
+
+  it('never acknowledges a write whose fdatasync failed, and saves it with the next once syncing works again', async () => {
+    let app = await start();
+    const store = app.mock.persistence as unknown as { logFd: number };
+    const realFd = store.logFd;
+    // A pipe takes the writes but cannot be synced (EINVAL): a disk that fails on flush.
+    const fifo = join(dir, 'unsyncable');
+    execFileSync('mkfifo', [fifo]);
+    store.logFd = openSync(fifo, 'r+');
+    const warnings: string[] = [];
+    const original = console.error;
+    console.error = (message: string) => warnings.push(message);
+    const user = (loginId: string) => ({ method: 'POST' as const, url: '/_mock/users', payload: { loginId, password: 'pw', firstName: 'N', lastName: 'Osync' } });
+    try {
+      const unsynced = await json<{ Message: string }>(app, user('unsynced@example.com'));
+      expect(unsynced.status).toBe(503);
+      expect(unsynced.body.Message).toMatch(/could not save its state: .*EINVAL/);
+      closeSync(store.logFd);
+      store.logFd = realFd;
+      // A read with no change of its own writes the unsynced change again before it answers.
+      expect((await json(app, { url: '/_mock/health' })).status).toBe(200);
+      expect((await json(app, user('synced@example.com'))).status).toBe(201);
+    } finally {
+      console.error = original;
+    }
+    expect(warnings.join('\n')).toMatch(/could not save state[\s\S]*writing works again/);
+    await app.close();
+    open.length = 0;
+    app = await start();
+    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
+    expect(users).toEqual(expect.arrayContaining(['unsynced@example.com', 'synced@example.com']));
     expect(app.mock.persistence!.summary.repaired).toBeNull();
   });
 
