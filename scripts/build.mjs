@@ -4,16 +4,19 @@
 //   mock-concur/dist/bundle/mock-concur.js   the mock's bin (`npx mock-concur`: one file to load
 //                                            starts faster than ~150 modules) and its image
 //                                            (mock-concur/Dockerfile, shipped in the package so
-//                                            startMockConcurContainer works from a partner's project)
+//                                            startMockConcurContainer works from a partner's project):
+//                                            a small entry carrying the CLI's bundle in a comment,
+//                                            compiled with V8's code cache (mock-concur/src/bin/)
 //   dist/image/…                             the demo image (./Dockerfile): the mock, the
 //                                            partner app, the worker and its members file
 // `node scripts/build.mjs --image` (npm run image) then builds the demo image.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { NODE_BUNDLE } from './bundle-options.mjs';
+import { NODE_BUNDLE, NODE_PROGRAM } from './bundle-options.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -33,7 +36,18 @@ await build({ ...NODE_BUNDLE, entryPoints: PROGRAMS, outdir: 'dist/image', sourc
 copyFileSync('auto-connect/demo-members.csv', 'dist/image/demo-members.csv');
 mkdirSync('mock-concur/dist/bundle', { recursive: true });
 // No source map here: it would triple the tarball; the unminified bundle reads well enough.
-await build({ ...NODE_BUNDLE, entryPoints: { 'mock-concur': PROGRAMS['mock-concur'] }, outdir: 'mock-concur/dist/bundle' });
+// The CLI's bundle is the program; the entry compiles it from the comment it rides in.
+const [program] = (await build({ ...NODE_PROGRAM, entryPoints: [PROGRAMS['mock-concur']], write: false })).outputFiles;
+// A hashbang is only allowed first in a file; the entry has its own.
+const programText = program.text.replace(/^#!.*/, '');
+const [entry] = (await build({ ...NODE_PROGRAM, format: 'esm', entryPoints: ['mock-concur/dist/bin/bundle-entry.js'], write: false })).outputFiles;
+const { embedProgram, programSource, readEmbeddedProgram } = await import('../mock-concur/dist/bin/embedded-program.js');
+const programKey = createHash('sha256').update(programText).digest('hex').slice(0, 20);
+const bin = entry.text + embedProgram(programText, programKey);
+// The entry reads itself as latin1, which is exact for ASCII only.
+if (/[^\t\n\r -~]/.test(bin) || readEmbeddedProgram(bin)?.source !== programSource(programText)) throw new Error('the bin is not ASCII or does not give back the program it carries');
+writeFileSync('mock-concur/dist/bundle/mock-concur.js', bin);
+chmodSync('mock-concur/dist/bundle/mock-concur.js', 0o755);
 
 if (process.argv.includes('--image')) {
   // The base is a build argument: a public Node image by default, the local registry-less

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import './fastify-types.js';
+import { compileOnFirstUse } from './http/compile-on-first-use.js';
 import { answerFormat, isControl } from './http/control-path.js';
 import { holdRepliesUntilDurable } from './http/durable-replies.js';
 import { guardControl } from './http/guard-control.js';
@@ -54,7 +55,8 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
     serverFactory: (handler) =>
       createServer({ headersTimeout: options.headersTimeoutMs, requestTimeout: options.headersTimeoutMs * 3, connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs) }, handler),
     // Validate control-API bodies as they are: no type coercion, no silently dropped fields.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+    // Each schema is compiled on its first request, not at start (compileOnFirstUse).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false }, onCreate: compileOnFirstUse },
     // Errors Fastify raises before routing (a bad %-escape, an over-long parameter) are
     // answered in Concur's envelope too.
     frameworkErrors: (error, request, reply) => {

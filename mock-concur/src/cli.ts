@@ -145,25 +145,30 @@ const input: MockConcurInput = {
   logLevel: (args['log-level'] ?? process.env.LOG_LEVEL ?? 'info') as MockConcurInput['logLevel'],
 };
 
-let app: Awaited<ReturnType<typeof buildMockConcur>>;
-try {
-  app = await buildMockConcur(input);
-} catch (error) {
-  fail((error as Error).message);
-}
+// Not top-level await: the bundle runs this file as a classic script (so V8 can cache its
+// compiled code, bundle-entry.ts), where await is only allowed inside a function.
+void start();
 
-try {
-  await app.listen({ host, port });
-} catch (error) {
-  console.error(`mock-concur: cannot listen on ${host}:${port}: ${(error as Error).message}`);
-  process.exit(1);
-}
-const address = app.server.address();
-const actualPort = address && typeof address === 'object' ? address.port : port;
-const url = input.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-const counts = app.mock.world.queue.counts(app.mock.clock.now());
+async function start(): Promise<void> {
+  let app: Awaited<ReturnType<typeof buildMockConcur>>;
+  try {
+    app = await buildMockConcur(input);
+  } catch (error) {
+    fail((error as Error).message);
+  }
 
-console.log(`mock-concur listening on ${url}
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    console.error(`mock-concur: cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const address = app.server.address();
+  const actualPort = address && typeof address === 'object' ? address.port : port;
+  const url = input.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const counts = app.mock.world.queue.counts(app.mock.clock.now());
+
+  console.log(`mock-concur listening on ${url}
 
   Partner app            ${DEMO.app.name}
     consumer key         ${DEMO.app.consumerKey}
@@ -180,28 +185,29 @@ console.log(`mock-concur listening on ${url}
   Sandboxes              POST ${url}/_mock/sandboxes → its own Concur at ${url}/sandboxes/{id}${app.sandboxes.size ? ` (${app.sandboxes.size} durable restored)` : ''}
 ${controlLine()}${stateLine()}`);
 
-function controlLine(): string {
-  if (!controlToken) return '';
-  // Printed on purpose: whoever started the mock needs it; it is never logged anywhere else.
-  return `  Control token          ${controlToken}   (X-Mock-Control-Token on /_mock/…${givenToken ? '' : '; made up for this start'})\n`;
-}
+  function controlLine(): string {
+    if (!controlToken) return '';
+    // Printed on purpose: whoever started the mock needs it; it is never logged anywhere else.
+    return `  Control token          ${controlToken}   (X-Mock-Control-Token on /_mock/…${givenToken ? '' : '; made up for this start'})\n`;
+  }
 
-function stateLine(): string {
-  const state = app.mock.persistence?.summary;
-  if (!state) return '  State                  in memory (--state-dir DIR to keep it)\n';
-  const loaded = state.loadedGeneration === null ? 'new: seeded the demo data' : `loaded ${state.entities} records${state.repaired === 'torn-tail' ? ', dropped a write cut short by a crash' : state.repaired ? ', set a damaged log aside' : ''}`;
-  return `  State                  ${state.dir} (${loaded})\n`;
-}
+  function stateLine(): string {
+    const state = app.mock.persistence?.summary;
+    if (!state) return '  State                  in memory (--state-dir DIR to keep it)\n';
+    const loaded = state.loadedGeneration === null ? 'new: seeded the demo data' : `loaded ${state.entities} records${state.repaired === 'torn-tail' ? ', dropped a write cut short by a crash' : state.repaired ? ', set a damaged log aside' : ''}`;
+    return `  State                  ${state.dir} (${loaded})\n`;
+  }
 
-let closing = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }
