@@ -1,4 +1,5 @@
 import autocannon, { type Options } from 'autocannon';
+import { performance } from 'node:perf_hooks';
 import { startCpuReading } from './proc-stats.js';
 import { round, summarize } from './stats.js';
 
@@ -93,14 +94,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
 
   const latenciesMs: number[] = [];
   const reading = await startCpuReading(options.serverPid);
+  const started = performance.now();
   const instance = autocannon({ ...base, ...(options.amount ? { amount: options.amount } : { duration: options.durationS }) });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
   });
   const result = await instance;
+  const elapsedS = (performance.now() - started) / 1000;
   const cpu = await reading();
   return {
-    durationS: result.duration,
+    // A fixed-amount run reports whole seconds: its own clock instead.
+    durationS: options.amount ? elapsedS : result.duration,
     requests: result.requests.total,
     latenciesMs,
     failures: result.non2xx + result.errors + result.timeouts,

@@ -9,6 +9,8 @@ const LAST = ['Ito', 'Khan', 'Lopez', 'Meyer', 'Novak', 'Okafor', 'Park', 'Quinn
 const LOGIN_ID = /^traveler(\d{1,15})\.([0-9a-f]{8})@load\.demo\.example$/;
 const LOYALTY_BASE = 8_000_000_000;
 const NO_ROLES: ReadonlySet<Role> = new Set();
+/** At most this many built users are kept for reuse (≈ 2 MB). */
+const RECENT_USERS = 4096;
 /** Every generated traveller signs in with the demo password: one digest for all of them. */
 let passwordDigest: string | undefined;
 
@@ -28,7 +30,8 @@ export interface TravellerSegment {
  * deterministic names instead of faker (a million faker people take minutes); login ids
  * `traveler{n}.{tag}@load.demo.example` and loyalty numbers 8 000 000 000 + n are unique,
  * and ids are a random per-directory prefix ending in n, so every lookup is a parse. The user
- * objects handed out are built on each call and equal every time (the fields never change).
+ * objects handed out are built when asked for (the last few thousand are reused) and equal
+ * every time (the fields never change).
  */
 export class GeneratedTravellers {
   /** `xxxxxxxx-xxxx-4xxx-yxxx-`: the id of traveller n is this and n as 12 hex digits. */
@@ -36,6 +39,11 @@ export class GeneratedTravellers {
   private readonly segmentList: TravellerSegment[] = [];
   /** The random part of each traveller's login id, in the order they were added. */
   private tags = new Uint32Array(1024);
+  /**
+   * The users built last, handed out again as the same objects: a request read again and again
+   * (GET by id, a page) is then rendered once, since rendered requests are kept per user object.
+   */
+  private readonly recent = new Map<number, ConcurUser>();
   private total = 0;
 
   get count(): number {
@@ -66,6 +74,15 @@ export class GeneratedTravellers {
 
   /** Traveller n as a user (n must be one of these). */
   user(n: number): ConcurUser {
+    const recent = this.recent.get(n);
+    if (recent) return recent;
+    const user = this.build(n);
+    if (this.recent.size >= RECENT_USERS) this.recent.clear();
+    this.recent.set(n, user);
+    return user;
+  }
+
+  private build(n: number): ConcurUser {
     const loginId = this.loginIdOf(n);
     return {
       id: this.idPrefix + n.toString(16).padStart(12, '0'),
