@@ -22,6 +22,15 @@ describe('a mock with a state dir', () => {
     return start(extra);
   };
   const files = async () => (await readdir(dir)).sort();
+  /** After a failed disk: a restart on the dir holds every user named, and the log loads without repair. */
+  const expectRestartHolds = async (app: FastifyInstance, loginIds: string[]) => {
+    await app.close();
+    open.length = 0;
+    const restarted = await start();
+    const users = (await json<{ loginId: string }[]>(restarted, { url: '/_mock/users' })).body.map((u) => u.loginId);
+    expect(users).toEqual(expect.arrayContaining(loginIds));
+    expect(restarted.mock.persistence!.summary.repaired).toBeNull();
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mock-concur-state-'));
@@ -180,7 +189,7 @@ describe('a mock with a state dir', () => {
   });
 
   it('recovers without a restart once the disk has room again: 503s while full, then every change is saved, the failed ones included', async () => {
-    let app = await start();
+    const app = await start();
     const store = app.mock.persistence as unknown as { logFd: number };
     const realFd = store.logFd;
     // A full disk: every write to the log fails with ENOSPC (what /dev/full answers).
@@ -204,17 +213,12 @@ describe('a mock with a state dir', () => {
       console.error = original;
     }
     expect(warnings.join('\n')).toMatch(/could not save state[\s\S]*writing works again/);
-    await app.close();
-    open.length = 0;
     // Both changes are on disk, the one answered 503 included (it was made in memory), and the log loads cleanly.
-    app = await start();
-    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
-    expect(users).toEqual(expect.arrayContaining(['while-full@example.com', 'after@example.com']));
-    expect(app.mock.persistence!.summary.repaired).toBeNull();
+    await expectRestartHolds(app, ['while-full@example.com', 'after@example.com']);
   });
 
   it('never acknowledges a write whose fdatasync failed, and saves it with the next once syncing works again', async () => {
-    let app = await start();
+    const app = await start();
     const store = app.mock.persistence as unknown as { logFd: number };
     const realFd = store.logFd;
     // A pipe takes the writes but cannot be synced (EINVAL): a disk that fails on flush.
@@ -238,12 +242,7 @@ describe('a mock with a state dir', () => {
       console.error = original;
     }
     expect(warnings.join('\n')).toMatch(/could not save state[\s\S]*writing works again/);
-    await app.close();
-    open.length = 0;
-    app = await start();
-    const users = (await json<{ loginId: string }[]>(app, { url: '/_mock/users' })).body.map((u) => u.loginId);
-    expect(users).toEqual(expect.arrayContaining(['unsynced@example.com', 'synced@example.com']));
-    expect(app.mock.persistence!.summary.repaired).toBeNull();
+    await expectRestartHolds(app, ['unsynced@example.com', 'synced@example.com']);
   });
 
   it.each([
