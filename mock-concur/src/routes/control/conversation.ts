@@ -64,7 +64,7 @@ function matches(record: SequencedRecord, filter: ConversationFilter, maskedToke
 /**
  * The journal as the sequence diagram reads it: entries after `since` (the head the last
  * answer gave), oldest first, at most `limit` (the latest), each with its lane. Unfiltered it
- * costs what it returns; a filter reads at most the journal's capacity (1 000 by default),
+ * costs what it returns; a filter reads at most the journal's capacity (200 by default),
  * never anything that grows with the queue.
  */
 export function conversationBody(mock: MockState, since: number, limit: number, filter: ConversationFilter = {}) {
