@@ -10,8 +10,12 @@ export const DEMO_MEMBERS = parseMembers(readFileSync(new URL('../../../auto-con
 /** Retries that never really wait: the tests move clocks, they do not sleep. */
 export const FAST_RETRY = { retries: 3, initialDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 10_000 };
 
+/**
+ * A quiet mock whose journal holds every call of a test (the default keeps the last 200): the
+ * invariants below are read from it, one PUT per request among hundreds of calls.
+ */
 export async function mockWith(options: MockConcurInput = {}): Promise<StartedMockConcur> {
-  return startMockConcur({ logLevel: 'silent', ...options });
+  return startMockConcur({ logLevel: 'silent', journalSize: 100_000, ...options });
 }
 
 export function clientFor(mock: StartedMockConcur, extra: Partial<ConcurClientInput> = {}) {
