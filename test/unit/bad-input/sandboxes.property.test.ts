@@ -26,7 +26,7 @@ describe('sandbox routes under bad input', () => {
   const badId = fc.oneof(
     fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[/?#]/.test(s)),
     fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
-    fc.constantFrom('.', '...', '%2e%2e', '%2F', '%00', 'null', 'undefined', '__proto__', 'constructor', 'A'.repeat(600), '%E2%80%AE', ' ', '+'),
+    fc.constantFrom('.', '...', '%2e%2e', '%2F', '%00', 'null', 'undefined', '__proto__', 'constructor', 'A'.repeat(600), '%E2%80%AE', ' ', '+', '%80 ', '%C3'),
     nastyText.filter((s) => s.length > 0 && !/[/?#]/.test(s)),
   );
   const encode = (id: string) => encodeURIComponent(id).replace(/%25([0-9A-F]{2})/g, '%$1');
@@ -39,6 +39,14 @@ describe('sandbox routes under bad input', () => {
       // A malformed %-escape: the router answers it (400) before any sandbox is looked up.
     }
     return /^\.+$/.test(decoded);
+  };
+  const malformedEscape = (id: string) => {
+    try {
+      decodeURIComponent(encode(id));
+      return false;
+    } catch {
+      return true;
+    }
   };
   const rest = fc.constantFrom('/_mock/health', '/_mock/clock', '/_mock/journal', '/api/v3.2/common/connectionrequests', '/net2/oauth2/accesstoken.ashx', '/oauth2/v0/token', '/appcenter', '/signin', '/_mock/console', '', '/', '/nope');
 
@@ -105,7 +113,8 @@ describe('sandbox routes under bad input', () => {
         const res = await send(app, { method, url: `/_mock/sandboxes/${encode(id)}` });
         expect(res.statusCode, describeResponse(res)).toBeLessThan(500);
         if (dotsOnly(id) || res.statusCode === 414) return;
-        assertConcurError(res, 'json', [404, 405]);
+        // A malformed %-escape (`%80`) is the router's 400 "Malformed request URL", in the envelope too.
+        assertConcurError(res, 'json', malformedEscape(id) ? [400] : [404, 405]);
       }),
       RUNS,
     );
