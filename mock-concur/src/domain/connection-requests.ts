@@ -2,6 +2,7 @@ import { UNRECORDED, type ChangeRecorder } from './change-recorder.js';
 import type { ConcurUser } from './directory.js';
 import type { GeneratedTravellers } from './generated-travellers.js';
 import { emptyCounts, LifecycleCounters, type LifecycleCounts } from './lifecycle-counters.js';
+import { newRequestRecord } from './new-request-record.js';
 import { OrderedIndex, type TimeKey } from './ordered-index.js';
 import { earliest, emptyForecast, type NextEvents, type QueueForecast } from './queue-forecast.js';
 import { newId } from './secrets.js';
@@ -193,20 +194,7 @@ export class ConnectionRequestQueue {
   create(appKey: string, user: ConcurUser, now: number, id: string = newId()): { ok: true; value: ConnectionRequestRecord } | { ok: false; reason: CreateFailure } {
     if (this.peek(this.latestSlot(appKey, user.loginId))?.outcome === null) return { ok: false, reason: 'already-open' };
     const slot = this.records.length;
-    const record: ConnectionRequestRecord = {
-      id,
-      appKey,
-      user,
-      createdAt: now,
-      lastModified: now,
-      queueKey: null,
-      handout: null,
-      outcome: null,
-      lastCode: null,
-      userErrorRequeues: 0,
-      retryRequeues: 0,
-      leaseRequeues: 0,
-    };
+    const record = newRequestRecord(id, appKey, user, now, null);
     this.records.push(record);
     this.slotsById.set(id, slot);
     this.latestByUser.set(openKey(appKey, user.loginId), slot);

@@ -1,5 +1,6 @@
 import type { ConnectionRequestRecord } from './connection-requests.js';
 import type { GeneratedTravellers } from './generated-travellers.js';
+import { newRequestRecord } from './new-request-record.js';
 import { newId } from './secrets.js';
 
 /**
@@ -99,20 +100,7 @@ export class SeededRequests {
     const run = this.runAt(slot);
     if (!run || this.removed.has(slot)) return undefined;
     const i = slot - run.firstSlot;
-    return {
-      id: this.idOf(slot),
-      appKey: run.appKey,
-      user: run.travellers.user(run.firstTraveller + i),
-      createdAt: run.createdAt,
-      lastModified: run.createdAt,
-      queueKey: [run.createdAt, run.firstSeq + i],
-      handout: null,
-      outcome: null,
-      lastCode: null,
-      userErrorRequeues: 0,
-      retryRequeues: 0,
-      leaseRequeues: 0,
-    };
+    return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i), run.createdAt, [run.createdAt, run.firstSeq + i]);
   }
 
   remove(slot: number): void {
