@@ -16,11 +16,11 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { createConcurClient, createUndiciTransport, type Transport } from 'concur-partner-client';
 import { createAutoConnectWorker, type CycleSummary, type MatchResult } from 'concur-auto-connect';
-import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { adminTokens, LIST_PATH, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
 import { processCpuMs } from './lib/proc-stats.js';
-import { assertMockBuilt, startMock, type RunningServer } from './lib/servers.js';
+import { startMock, type RunningServer } from './lib/servers.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [1_000, 10_000, 30_000];
 /** Sizes above 10 000 run only if the projected total stays under this (default sizes only). */
@@ -185,117 +185,103 @@ async function runBaseline(n: number, concurrency: number): Promise<BaselineRun>
 }
 
 async function main(): Promise<number> {
-  assertMockBuilt();
-  installChildCleanup();
-  const clearWatchdog = installWatchdog(WATCHDOG_MS, progress);
-  try {
-    console.log(`auto-connect benchmark: node ${process.version}, ${os.cpus().length} CPU(s); mock in a child process, worker and baseline in this one; concurrency ${CONCURRENCIES.join(' and ')}, pages of 10\n`);
-    const rows: { worker: WorkerRun; baseline: BaselineRun }[] = [];
-    const runStarted = performance.now();
-    let lastSizeMs = 0;
-    for (const [index, n] of SIZES.entries()) {
-      // A default size past 10 000 only if its projection (linear in N) keeps the run short.
-      const previous = SIZES[index - 1];
-      if (!process.env.BENCH_SIZES && n > 10_000 && previous !== undefined) {
-        const projectedMs = performance.now() - runStarted + (lastSizeMs * n) / previous;
-        if (projectedMs > OPTIONAL_BUDGET_MS) {
-          progress(`N=${grouped(n)}: skipped (projected ${fixed(projectedMs / 1000, 0)} s total > ${OPTIONAL_BUDGET_MS / 1000} s)`);
-          continue;
-        }
+  console.log(`auto-connect benchmark: node ${process.version}, ${os.cpus().length} CPU(s); mock in a child process, worker and baseline in this one; concurrency ${CONCURRENCIES.join(' and ')}, pages of 10\n`);
+  const rows: { worker: WorkerRun; baseline: BaselineRun }[] = [];
+  const runStarted = performance.now();
+  let lastSizeMs = 0;
+  for (const [index, n] of SIZES.entries()) {
+    // A default size past 10 000 only if its projection (linear in N) keeps the run short.
+    const previous = SIZES[index - 1];
+    if (!process.env.BENCH_SIZES && n > 10_000 && previous !== undefined) {
+      const projectedMs = performance.now() - runStarted + (lastSizeMs * n) / previous;
+      if (projectedMs > OPTIONAL_BUDGET_MS) {
+        progress(`N=${grouped(n)}: skipped (projected ${fixed(projectedMs / 1000, 0)} s total > ${OPTIONAL_BUDGET_MS / 1000} s)`);
+        continue;
       }
-      const sizeStarted = performance.now();
-      for (const concurrency of CONCURRENCIES) {
-        progress(`N=${grouped(n)} c=${concurrency}: baseline…`);
-        const baseline = await runBaseline(n, concurrency);
-        progress(`N=${grouped(n)} c=${concurrency}: worker…`);
-        const worker = await runWorker(n, concurrency);
-        progress(`N=${grouped(n)} c=${concurrency}: worker ${fixed(worker.seconds, 2)} s, baseline ${fixed(baseline.seconds, 2)} s`);
-        rows.push({ worker, baseline });
-      }
-      lastSizeMs = performance.now() - sizeStarted;
     }
-    console.log(
-      formatTable(
-        ['queued', 'conc.', 'worker s', 'worker req/s', 'worker CPU %', 'mock CPU %', 'baseline req/s', 'baseline mock CPU %', 'mock capacity req/s', 'worker/baseline', 'HTTP calls/req', 'connected', 'CREU1', 'CREU2', 'revoked', 'rss before MiB', 'rss peak MiB', 'heap peak MiB'],
-        rows.map(({ worker: w, baseline: b }) => [
-          grouped(w.summary.requests),
-          String(w.concurrency),
-          fixed(w.seconds, 2),
-          grouped(Math.round(w.requestsPerSecond)),
-          fixed(w.workerCpuPercent, 0),
-          w.mockCpuPercent === null ? 'n/a' : fixed(w.mockCpuPercent, 0),
-          grouped(Math.round(b.requestsPerSecond)),
-          b.mockCpuPercent === null ? 'n/a' : fixed(b.mockCpuPercent, 0),
-          b.mockCapacity === null ? 'n/a' : grouped(Math.round(b.mockCapacity)),
-          fixed(w.requestsPerSecond / b.requestsPerSecond, 2),
-          fixed(w.httpCalls / w.summary.requests, 2),
-          grouped(w.summary.outcomes.CRSUC),
-          grouped(w.summary.outcomes.CREU1),
-          grouped(w.summary.outcomes.CREU2),
-          grouped(w.summary.revoked),
-          fixed(w.rssBeforeMiB, 0),
-          fixed(w.rssPeakMiB, 0),
-          fixed(w.heapPeakMiB, 0),
-        ]),
-      ),
-    );
-    // The 10 000 target is judged on that size, or on the largest size run (BENCH_SIZES can differ);
-    // memory flatness compares that size's peak growth with the smallest size's, per concurrency.
-    const judgedN = SIZES.includes(10_000) ? 10_000 : rows.at(-1)!.worker.n;
-    const smallestN = rows[0]!.worker.n;
-    const growthOf = (w: WorkerRun) => w.rssPeakMiB - w.rssBeforeMiB;
-    const judged = rows.find((r) => r.worker.n === judgedN && r.worker.concurrency === TARGET_CONCURRENCY) ?? rows.filter((r) => r.worker.n === judgedN).at(-1)!;
-    const slowest = judged.worker.seconds;
-    // The worker's requests/s over the mock's capacity (the bare loop's requests per second of the mock's own CPU).
-    const capacity = judged.baseline.mockCapacity;
-    const minRatio = capacity === null ? Number.NaN : judged.worker.requestsPerSecond / capacity;
-    const growth = Math.max(
-      ...CONCURRENCIES.map((c) => {
-        const small = rows.find((r) => r.worker.n === smallestN && r.worker.concurrency === c)!.worker;
-        const big = rows.find((r) => r.worker.n === judgedN && r.worker.concurrency === c)!.worker;
-        return growthOf(big) - growthOf(small);
-      }),
-    );
-    const targets = {
-      tenThousandWithin3s: { n: judgedN, concurrency: judged.worker.concurrency, value: round2(slowest), met: slowest <= TARGET_SECONDS_AT_10K },
-      ofMockCapacity: { value: round2(minRatio), met: minRatio >= TARGET_RATIO },
-      memoryFlat: { growthMiB: round2(growth), met: growth < 50 },
-    };
-    console.log(
-      `\nTargets: ${grouped(judgedN)} at concurrency ${judged.worker.concurrency} in ≤ ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandWithin3s.met)} (${fixed(slowest, 2)} s) · ` +
-        `worker ≥ ${TARGET_RATIO} of the mock's capacity ${verdict(targets.ofMockCapacity.met)} (${fixed(minRatio, 2)}: ${grouped(Math.round(judged.worker.requestsPerSecond))} of ${capacity === null ? 'n/a' : grouped(Math.round(capacity))} req/s) · ` +
-        `extra peak RSS growth ${grouped(smallestN)} → ${grouped(judgedN)}: ${fixed(growth, 0)} MiB ${verdict(targets.memoryFlat.met)}\n`,
-    );
-    console.log(
-      JSON.stringify({
-        benchmark: 'auto-connect',
-        node: process.version,
-        cpus: os.cpus().length,
-        runs: rows.map(({ worker: w, baseline: b }) => ({
-          n: w.summary.requests,
-          concurrency: w.concurrency,
-          worker: { seconds: round2(w.seconds), rps: Math.round(w.requestsPerSecond), cpuPercent: round2(w.workerCpuPercent), httpCalls: w.httpCalls, outcomes: w.summary.outcomes, revoked: w.summary.revoked, rssBeforeMiB: round2(w.rssBeforeMiB), rssPeakMiB: round2(w.rssPeakMiB), heapPeakMiB: round2(w.heapPeakMiB), mockCpuPercent: w.mockCpuPercent === null ? null : round2(w.mockCpuPercent) },
-          baseline: { seconds: round2(b.seconds), rps: Math.round(b.requestsPerSecond), httpCalls: b.httpCalls, mockCpuPercent: b.mockCpuPercent === null ? null : round2(b.mockCpuPercent), mockCapacityRps: b.mockCapacity === null ? null : Math.round(b.mockCapacity) },
-          ratio: round2(w.requestsPerSecond / b.requestsPerSecond),
-        })),
-        targets,
-      }),
-    );
-    return 0;
-  } finally {
-    clearWatchdog();
-    await stopAllChildren();
+    const sizeStarted = performance.now();
+    for (const concurrency of CONCURRENCIES) {
+      progress(`N=${grouped(n)} c=${concurrency}: baseline…`);
+      const baseline = await runBaseline(n, concurrency);
+      progress(`N=${grouped(n)} c=${concurrency}: worker…`);
+      const worker = await runWorker(n, concurrency);
+      progress(`N=${grouped(n)} c=${concurrency}: worker ${fixed(worker.seconds, 2)} s, baseline ${fixed(baseline.seconds, 2)} s`);
+      rows.push({ worker, baseline });
+    }
+    lastSizeMs = performance.now() - sizeStarted;
   }
+  console.log(
+    formatTable(
+      ['queued', 'conc.', 'worker s', 'worker req/s', 'worker CPU %', 'mock CPU %', 'baseline req/s', 'baseline mock CPU %', 'mock capacity req/s', 'worker/baseline', 'HTTP calls/req', 'connected', 'CREU1', 'CREU2', 'revoked', 'rss before MiB', 'rss peak MiB', 'heap peak MiB'],
+      rows.map(({ worker: w, baseline: b }) => [
+        grouped(w.summary.requests),
+        String(w.concurrency),
+        fixed(w.seconds, 2),
+        grouped(Math.round(w.requestsPerSecond)),
+        fixed(w.workerCpuPercent, 0),
+        w.mockCpuPercent === null ? 'n/a' : fixed(w.mockCpuPercent, 0),
+        grouped(Math.round(b.requestsPerSecond)),
+        b.mockCpuPercent === null ? 'n/a' : fixed(b.mockCpuPercent, 0),
+        b.mockCapacity === null ? 'n/a' : grouped(Math.round(b.mockCapacity)),
+        fixed(w.requestsPerSecond / b.requestsPerSecond, 2),
+        fixed(w.httpCalls / w.summary.requests, 2),
+        grouped(w.summary.outcomes.CRSUC),
+        grouped(w.summary.outcomes.CREU1),
+        grouped(w.summary.outcomes.CREU2),
+        grouped(w.summary.revoked),
+        fixed(w.rssBeforeMiB, 0),
+        fixed(w.rssPeakMiB, 0),
+        fixed(w.heapPeakMiB, 0),
+      ]),
+    ),
+  );
+  // The 10 000 target is judged on that size, or on the largest size run (BENCH_SIZES can differ);
+  // memory flatness compares that size's peak growth with the smallest size's, per concurrency.
+  const judgedN = SIZES.includes(10_000) ? 10_000 : rows.at(-1)!.worker.n;
+  const smallestN = rows[0]!.worker.n;
+  const growthOf = (w: WorkerRun) => w.rssPeakMiB - w.rssBeforeMiB;
+  const judged = rows.find((r) => r.worker.n === judgedN && r.worker.concurrency === TARGET_CONCURRENCY) ?? rows.filter((r) => r.worker.n === judgedN).at(-1)!;
+  const slowest = judged.worker.seconds;
+  // The worker's requests/s over the mock's capacity (the bare loop's requests per second of the mock's own CPU).
+  const capacity = judged.baseline.mockCapacity;
+  const minRatio = capacity === null ? Number.NaN : judged.worker.requestsPerSecond / capacity;
+  const growth = Math.max(
+    ...CONCURRENCIES.map((c) => {
+      const small = rows.find((r) => r.worker.n === smallestN && r.worker.concurrency === c)!.worker;
+      const big = rows.find((r) => r.worker.n === judgedN && r.worker.concurrency === c)!.worker;
+      return growthOf(big) - growthOf(small);
+    }),
+  );
+  const targets = {
+    tenThousandWithin3s: { n: judgedN, concurrency: judged.worker.concurrency, value: round2(slowest), met: slowest <= TARGET_SECONDS_AT_10K },
+    ofMockCapacity: { value: round2(minRatio), met: minRatio >= TARGET_RATIO },
+    memoryFlat: { growthMiB: round2(growth), met: growth < 50 },
+  };
+  console.log(
+    `\nTargets: ${grouped(judgedN)} at concurrency ${judged.worker.concurrency} in ≤ ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandWithin3s.met)} (${fixed(slowest, 2)} s) · ` +
+      `worker ≥ ${TARGET_RATIO} of the mock's capacity ${verdict(targets.ofMockCapacity.met)} (${fixed(minRatio, 2)}: ${grouped(Math.round(judged.worker.requestsPerSecond))} of ${capacity === null ? 'n/a' : grouped(Math.round(capacity))} req/s) · ` +
+      `extra peak RSS growth ${grouped(smallestN)} → ${grouped(judgedN)}: ${fixed(growth, 0)} MiB ${verdict(targets.memoryFlat.met)}\n`,
+  );
+  console.log(
+    JSON.stringify({
+      benchmark: 'auto-connect',
+      node: process.version,
+      cpus: os.cpus().length,
+      runs: rows.map(({ worker: w, baseline: b }) => ({
+        n: w.summary.requests,
+        concurrency: w.concurrency,
+        worker: { seconds: round2(w.seconds), rps: Math.round(w.requestsPerSecond), cpuPercent: round2(w.workerCpuPercent), httpCalls: w.httpCalls, outcomes: w.summary.outcomes, revoked: w.summary.revoked, rssBeforeMiB: round2(w.rssBeforeMiB), rssPeakMiB: round2(w.rssPeakMiB), heapPeakMiB: round2(w.heapPeakMiB), mockCpuPercent: w.mockCpuPercent === null ? null : round2(w.mockCpuPercent) },
+        baseline: { seconds: round2(b.seconds), rps: Math.round(b.requestsPerSecond), httpCalls: b.httpCalls, mockCpuPercent: b.mockCpuPercent === null ? null : round2(b.mockCpuPercent), mockCapacityRps: b.mockCapacity === null ? null : Math.round(b.mockCapacity) },
+        ratio: round2(w.requestsPerSecond / b.requestsPerSecond),
+      })),
+      targets,
+    }),
+  );
+  return 0;
 }
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    void stopAllChildren().finally(() => process.exit(1));
-  },
-);
+runBenchmark('auto-connect benchmark', main, { watchdogMs: WATCHDOG_MS });

@@ -14,10 +14,10 @@
 import { performance } from 'node:perf_hooks';
 import { DEMO } from 'mock-concur';
 import { createConcurClient, type ConcurClient } from 'concur-partner-client';
-import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { pinLoadGenerator } from './lib/cpus.js';
 import { adminTokens } from './lib/mock-api.js';
-import { assertMockBuilt, startMock } from './lib/servers.js';
+import { runBenchmark } from './lib/run-benchmark.js';
+import { startMock } from './lib/servers.js';
 import { fixed, formatTable, grouped } from './lib/table.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 4_000);
@@ -56,9 +56,6 @@ async function measure(client: ConcurClient, refreshToken: string, calls: number
 }
 
 async function main(): Promise<void> {
-  assertMockBuilt();
-  installChildCleanup();
-  const stopWatchdog = installWatchdog(WATCHDOG_MS, progress);
   const pinned = pinLoadGenerator();
   progress(pinned.pinning ? `pinned: mock on CPU ${pinned.pinning.serverCpu}, this process on CPU ${pinned.pinning.loadCpu}` : `not pinned (${pinned.reason})`);
   const mock = await startMock([], pinned.pinning ? { cpu: pinned.pinning.serverCpu } : {});
@@ -103,9 +100,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ bench: 'client-transport', calls: CALLS, concurrency: CONCURRENCY, rounds: ROUNDS, pinned: pinned.pinning !== null, results: rows }));
   } finally {
     await mock.child.stop();
-    await stopAllChildren();
-    stopWatchdog();
   }
 }
 
-await main();
+runBenchmark('client transport benchmark', main, { watchdogMs: WATCHDOG_MS });

@@ -15,11 +15,11 @@
 import type { Agent } from 'node:http';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { expectStatus, httpRequest, keepAliveAgent } from './lib/http.js';
 import { adminTokens, refreshQuery, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
-import { assertMockBuilt, startMock } from './lib/servers.js';
+import { startMock } from './lib/servers.js';
 import { round, summarize, type Summary } from './lib/stats.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 
 const QUEUED = 1_000_000;
 const TOKENS = 100_000;
@@ -128,9 +128,6 @@ async function healthFor(url: string, agent: Agent, ms: number): Promise<number[
 const line = (label: string, s: Summary) => `${label.padEnd(30)} p99 ${round(s.p99, 3).toFixed(3).padStart(8)} ms   median ${round(s.median, 3).toFixed(3).padStart(7)} ms   max ${round(s.max, 1).toFixed(1).padStart(7)} ms   n ${s.count}`;
 
 async function main(): Promise<number> {
-  assertMockBuilt();
-  installChildCleanup();
-  const stopWatchdog = installWatchdog(WATCHDOG_MS, progress);
   const mock = await startMock();
   const health = keepAliveAgent();
   let simulation: ConsoleSimulation | null = null;
@@ -196,16 +193,8 @@ async function main(): Promise<number> {
   } finally {
     simulation?.destroy();
     health.destroy();
-    stopWatchdog();
     await mock.child.stop();
-    await stopAllChildren();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark('console benchmark', main, { watchdogMs: WATCHDOG_MS });

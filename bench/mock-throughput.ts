@@ -14,14 +14,13 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { pinLoadGenerator } from './lib/cpus.js';
-import { assertMockBuilt } from './lib/servers.js';
 import { round } from './lib/stats.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
 import { measureColdStart, type ColdStartSeries } from './sections/cold-start.js';
 import { measureListAtScale, SCALE_TARGET_RATIO, type QueueScaleResult } from './sections/list-at-scale.js';
 import { loadReport, type LoadResult } from './lib/load.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 import { measureQueueMemory, printQueueMemory, type QueueMemoryResult } from './queue-memory.js';
 import { measureTokenMemory, printTokenMemory, type TokenMemoryResult } from './token-memory.js';
 import {
@@ -48,70 +47,62 @@ const WATCHDOG_MS = 15 * 60_000;
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  assertMockBuilt();
-  installChildCleanup();
-  const clearWatchdog = installWatchdog(WATCHDOG_MS, progress);
   const started = performance.now();
-  try {
-    const pinned = pinLoadGenerator();
-    console.log(`mock-concur benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()} ${os.arch()}`);
-    console.log('Servers run in child processes on 127.0.0.1; load and timing come from this process.');
-    console.log(
-      pinned.pinning
-        ? `Per core: every server on CPU ${pinned.pinning.serverCpu} (taskset), this load generator on CPU ${pinned.pinning.loadCpu}.\n`
-        : `Not pinned (${pinned.reason}): servers and load share the CPUs, so ratios are not per core.\n`,
-    );
+  const pinned = pinLoadGenerator();
+  console.log(`mock-concur benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()} ${os.arch()}`);
+  console.log('Servers run in child processes on 127.0.0.1; load and timing come from this process.');
+  console.log(
+    pinned.pinning
+      ? `Per core: every server on CPU ${pinned.pinning.serverCpu} (taskset), this load generator on CPU ${pinned.pinning.loadCpu}.\n`
+      : `Not pinned (${pinned.reason}): servers and load share the CPUs, so ratios are not per core.\n`,
+  );
 
-    progress('1/4 throughput…');
-    const throughput = await measureThroughput(THROUGHPUT, PAGE_LIMITS, pinned.pinning?.serverCpu, progress);
-    const rssRatio = printThroughput(throughput);
+  progress('1/4 throughput…');
+  const throughput = await measureThroughput(THROUGHPUT, PAGE_LIMITS, pinned.pinning?.serverCpu, progress);
+  const rssRatio = printThroughput(throughput);
 
-    progress('2/4 cold start…');
-    const coldStart = await measureColdStart(COLD_START_RUNS);
-    printColdStart(coldStart);
+  progress('2/4 cold start…');
+  const coldStart = await measureColdStart(COLD_START_RUNS);
+  printColdStart(coldStart);
 
-    progress('3/4 list latency at scale…');
-    const scale = await measureListAtScale(QUEUE_SIZES, progress);
-    const scaleRatios = printListAtScale(scale);
+  progress('3/4 list latency at scale…');
+  const scale = await measureListAtScale(QUEUE_SIZES, progress);
+  const scaleRatios = printListAtScale(scale);
 
-    progress('4/4 memory…');
-    console.log('\n4. Memory, in this process from the sources (heap + array buffers after GC, growth ÷ count)');
-    // Page reads at scale are section 3's, over HTTP: not read again here.
-    const queueMemory = await measureQueueMemory({ large: QUEUE_SIZES[1], small: QUEUE_SIZES[0], pages: false }, progress);
-    printQueueMemory(queueMemory);
-    const tokenMemory = measureTokenMemory({ refreshes: 1_000_000, exchanges: 250_000, cpuCalls: 200_000 });
-    printTokenMemory(tokenMemory);
+  progress('4/4 memory…');
+  console.log('\n4. Memory, in this process from the sources (heap + array buffers after GC, growth ÷ count)');
+  // Page reads at scale are section 3's, over HTTP: not read again here.
+  const queueMemory = await measureQueueMemory({ large: QUEUE_SIZES[1], small: QUEUE_SIZES[0], pages: false }, progress);
+  printQueueMemory(queueMemory);
+  const tokenMemory = measureTokenMemory({ refreshes: 1_000_000, exchanges: 250_000, cpuCalls: 200_000 });
+  printTokenMemory(tokenMemory);
 
-    const coldStartRatio = coldStart[0]!.medianMs / coldStart[1]!.medianMs;
-    const endpoints = throughput.endpoints;
-    const targets = {
-      throughputRatio: { target: `>= ${THROUGHPUT_TARGET_RATIO} on every endpoint`, met: endpoints.every((e) => e.ratio >= THROUGHPUT_TARGET_RATIO) },
-      p99Ms: { target: `<= ${P99_TARGET_MS} on every endpoint`, met: endpoints.every((e) => e.mock.latencyMs.p99 <= P99_TARGET_MS) },
-      refreshPeakRssRatio: { target: `<= ${REFRESH_RSS_TARGET_RATIO}`, met: rssRatio !== null && rssRatio <= REFRESH_RSS_TARGET_RATIO },
-      coldStartRatio: { target: `<= ${COLD_START_TARGET_RATIO}`, met: coldStartRatio <= COLD_START_TARGET_RATIO },
-      listScaleRatio: { target: `<= ${SCALE_TARGET_RATIO}`, met: scaleRatios.median <= SCALE_TARGET_RATIO && scaleRatios.p99 <= SCALE_TARGET_RATIO },
-      bytesPerQueuedRequest: { target: '<= 500 (heap and RSS)', met: queueMemory.targets.bytesPerRequest },
-      seed1MSeconds: { target: '<= 3', met: queueMemory.targets.seedSeconds },
-      seedEventLoopBlockMs: { target: '<= 50', met: queueMemory.targets.eventLoopBlock },
-      bytesPerLiveToken: { target: '<= 200', met: tokenMemory.targets.bytesPerToken },
-    };
-    const metCount = (met: (e: EndpointThroughput) => boolean) => `${endpoints.filter(met).length}/${endpoints.length}`;
-    console.log(
-      `\nTargets: mock/bare ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)} (${metCount((e) => e.ratio >= THROUGHPUT_TARGET_RATIO)} endpoints) · ` +
-        `p99 ≤ ${P99_TARGET_MS} ms ${verdict(targets.p99Ms.met)} (${metCount((e) => e.mock.latencyMs.p99 <= P99_TARGET_MS)}) · ` +
-        `refresh peak RSS ≤ ${REFRESH_RSS_TARGET_RATIO}× bare ${verdict(targets.refreshPeakRssRatio.met)} · ` +
-        `cold start ≤ ${COLD_START_TARGET_RATIO}× bare bundle ${verdict(targets.coldStartRatio.met)} (${fixed(coldStartRatio)}×) · ` +
-        `list 1M/1k ≤ ${SCALE_TARGET_RATIO}× ${verdict(targets.listScaleRatio.met)} · ` +
-        `≤ 500 B a queued request ${verdict(targets.bytesPerQueuedRequest.met)} · seed 1 M ≤ 3 s ${verdict(targets.seed1MSeconds.met)} · ` +
-        `no block > 50 ms ${verdict(targets.seedEventLoopBlockMs.met)} · ≤ 200 B a token ${verdict(targets.bytesPerLiveToken.met)} · ` +
-        `total ${fixed((performance.now() - started) / 1000, 1)} s\n`,
-    );
-    console.log(JSON.stringify(jsonReport(throughput, coldStart, scale, scaleRatios, queueMemory, tokenMemory, targets)));
-    return 0;
-  } finally {
-    clearWatchdog();
-    await stopAllChildren();
-  }
+  const coldStartRatio = coldStart[0]!.medianMs / coldStart[1]!.medianMs;
+  const endpoints = throughput.endpoints;
+  const targets = {
+    throughputRatio: { target: `>= ${THROUGHPUT_TARGET_RATIO} on every endpoint`, met: endpoints.every((e) => e.ratio >= THROUGHPUT_TARGET_RATIO) },
+    p99Ms: { target: `<= ${P99_TARGET_MS} on every endpoint`, met: endpoints.every((e) => e.mock.latencyMs.p99 <= P99_TARGET_MS) },
+    refreshPeakRssRatio: { target: `<= ${REFRESH_RSS_TARGET_RATIO}`, met: rssRatio !== null && rssRatio <= REFRESH_RSS_TARGET_RATIO },
+    coldStartRatio: { target: `<= ${COLD_START_TARGET_RATIO}`, met: coldStartRatio <= COLD_START_TARGET_RATIO },
+    listScaleRatio: { target: `<= ${SCALE_TARGET_RATIO}`, met: scaleRatios.median <= SCALE_TARGET_RATIO && scaleRatios.p99 <= SCALE_TARGET_RATIO },
+    bytesPerQueuedRequest: { target: '<= 500 (heap and RSS)', met: queueMemory.targets.bytesPerRequest },
+    seed1MSeconds: { target: '<= 3', met: queueMemory.targets.seedSeconds },
+    seedEventLoopBlockMs: { target: '<= 50', met: queueMemory.targets.eventLoopBlock },
+    bytesPerLiveToken: { target: '<= 200', met: tokenMemory.targets.bytesPerToken },
+  };
+  const metCount = (met: (e: EndpointThroughput) => boolean) => `${endpoints.filter(met).length}/${endpoints.length}`;
+  console.log(
+    `\nTargets: mock/bare ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)} (${metCount((e) => e.ratio >= THROUGHPUT_TARGET_RATIO)} endpoints) · ` +
+      `p99 ≤ ${P99_TARGET_MS} ms ${verdict(targets.p99Ms.met)} (${metCount((e) => e.mock.latencyMs.p99 <= P99_TARGET_MS)}) · ` +
+      `refresh peak RSS ≤ ${REFRESH_RSS_TARGET_RATIO}× bare ${verdict(targets.refreshPeakRssRatio.met)} · ` +
+      `cold start ≤ ${COLD_START_TARGET_RATIO}× bare bundle ${verdict(targets.coldStartRatio.met)} (${fixed(coldStartRatio)}×) · ` +
+      `list 1M/1k ≤ ${SCALE_TARGET_RATIO}× ${verdict(targets.listScaleRatio.met)} · ` +
+      `≤ 500 B a queued request ${verdict(targets.bytesPerQueuedRequest.met)} · seed 1 M ≤ 3 s ${verdict(targets.seed1MSeconds.met)} · ` +
+      `no block > 50 ms ${verdict(targets.seedEventLoopBlockMs.met)} · ≤ 200 B a token ${verdict(targets.bytesPerLiveToken.met)} · ` +
+      `total ${fixed((performance.now() - started) / 1000, 1)} s\n`,
+  );
+  console.log(JSON.stringify(jsonReport(throughput, coldStart, scale, scaleRatios, queueMemory, tokenMemory, targets)));
+  return 0;
 }
 
 /** Prints the table; answers the mock's peak RSS under the refresh load over bare's (null without /proc). */
@@ -245,11 +236,4 @@ function jsonReport(
   };
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await stopAllChildren();
-    process.exit(1);
-  },
-);
+runBenchmark('benchmark', main, { watchdogMs: WATCHDOG_MS });

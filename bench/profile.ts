@@ -9,12 +9,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { installChildCleanup, stopAllChildren } from './lib/children.js';
 import { summarizeProfile, type Share } from './lib/cpu-profile.js';
 import { pinLoadGenerator } from './lib/cpus.js';
 import { runLoad } from './lib/load.js';
 import { seedConnectionRequests } from './lib/mock-api.js';
-import { assertMockBuilt, MOCK_ENTRY, startMock } from './lib/servers.js';
+import { MOCK_ENTRY, startMock } from './lib/servers.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 import { probeEndpoint, requestShape, throughputEndpoints, type EndpointKind } from './sections/throughput.js';
 
 const { values } = parseArgs({
@@ -26,8 +26,6 @@ const KINDS: readonly EndpointKind[] = ['token refresh', 'native login', 'code e
 async function main(): Promise<void> {
   const kind = values.endpoint as EndpointKind;
   if (!KINDS.includes(kind)) throw new Error(`--endpoint must be one of: ${KINDS.join(', ')}`);
-  assertMockBuilt();
-  installChildCleanup();
   const pinning = pinLoadGenerator().pinning;
   const dir = await mkdtemp(join(tmpdir(), 'mock-concur-profile-'));
   try {
@@ -63,15 +61,8 @@ async function main(): Promise<void> {
     print('Self time by area (share of busy samples; µs of a request at that share)', summary.areas);
     print('Self time by function', summary.functions);
   } finally {
-    await stopAllChildren();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    process.exit(1);
-  },
-);
+runBenchmark('profile', main);

@@ -24,14 +24,14 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { startMockConcur, type MockSandbox } from 'mock-concur';
 import { memoryAfterGc, MEMORY_PROBE_FLAGS } from './lib/child-memory.js';
-import { installChildCleanup, installWatchdog, stopAllChildren } from './lib/children.js';
 import { pinLoadGenerator, type Pinning } from './lib/cpus.js';
 import { expectStatus, httpRequest, keepAliveAgent } from './lib/http.js';
 import { combineRuns, loadReport, runLoad, type LoadResult, type LoadRun } from './lib/load.js';
 import { startCpuReading, waitForQuiet, waitForQuietMachine, type CpuReading } from './lib/proc-stats.js';
-import { assertMockBuilt, startMock, type RunningServer } from './lib/servers.js';
+import { startMock, type RunningServer } from './lib/servers.js';
 import { round, summarize, type Summary } from './lib/stats.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
+import { runBenchmark } from './lib/run-benchmark.js';
 import { probeEndpoint, requestShape, throughputEndpoints, type EndpointKind, type ThroughputSettings } from './sections/throughput.js';
 
 const CREATION_WARMUP = 50;
@@ -324,55 +324,47 @@ async function measureThroughput(mock: RunningServer, neighbours: Neighbours): P
 }
 
 async function main(): Promise<number> {
-  assertMockBuilt();
-  installChildCleanup();
-  const clearWatchdog = installWatchdog(WATCHDOG_MS, progress);
   const started = performance.now();
+  const pinned = pinLoadGenerator();
+  const pinning = pinned.pinning;
+  console.log(`mock-concur sandboxes benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()} ${os.arch()}`);
+  console.log(
+    pinning
+      ? `Mock children (the dist bundle) on CPU ${pinning.serverCpu} (taskset); this process (load, timing, the in-process mocks) on CPU ${pinning.loadCpu}.\n`
+      : `Not pinned (${'reason' in pinned ? pinned.reason : ''}): mock children and this process share the CPUs.\n`,
+  );
+
+  const mock = await startMock([], { cpu: pinning?.serverCpu });
   try {
-    const pinned = pinLoadGenerator();
-    const pinning = pinned.pinning;
-    console.log(`mock-concur sandboxes benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()} ${os.arch()}`);
+    progress('1/3 creation…');
+    const creation = await measureCreation(mock);
+    printCreation(creation);
+
+    progress('2/3 memory per idle sandbox…');
+    const memory = await measureMemory(pinning);
+    printMemory(memory);
+
+    progress('3/3 throughput, root vs sandbox…');
+    const neighbours: Neighbours = { repeatsLeft: MAX_REPEATS, waitLeftMs: QUIET_WAIT_MS, lastRunDisturbed: true, discarded: [] };
+    const throughput = await measureThroughput(mock, neighbours);
+    printThroughput(throughput, neighbours);
+
+    const targets = {
+      creationMedianMs: { target: `<= ${CREATION_TARGET_MS}`, value: round(creation.create.median, 3), met: creation.create.median <= CREATION_TARGET_MS },
+      idleSandboxKiB: { target: `<= ${MEMORY_TARGET_KIB}`, value: round(memory.perSandboxKiB.heapPlusExternal, 1), met: memory.perSandboxKiB.heapPlusExternal <= MEMORY_TARGET_KIB },
+      throughputRatio: { target: `>= ${THROUGHPUT_TARGET_RATIO}`, value: round(Math.min(...throughput.map((t) => t.ratio)), 3), met: throughput.every((t) => t.ratio >= THROUGHPUT_TARGET_RATIO), doubtful: throughput.some((t) => t.doubtful) },
+    };
     console.log(
-      pinning
-        ? `Mock children (the dist bundle) on CPU ${pinning.serverCpu} (taskset); this process (load, timing, the in-process mocks) on CPU ${pinning.loadCpu}.\n`
-        : `Not pinned (${'reason' in pinned ? pinned.reason : ''}): mock children and this process share the CPUs.\n`,
+      `\nTargets: creation median ≤ ${CREATION_TARGET_MS} ms ${verdict(targets.creationMedianMs.met)} (${fixed(creation.create.median, 2)} ms) · ` +
+        `idle sandbox ≤ ${MEMORY_TARGET_KIB} KiB ${verdict(targets.idleSandboxKiB.met)} (${fixed(memory.perSandboxKiB.heapPlusExternal, 1)} KiB heap + external) · ` +
+        `sandbox/root ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)}${targets.throughputRatio.doubtful ? ' (doubtful)' : ''} (lowest ${fixed(targets.throughputRatio.value, 3)}) · ` +
+        `total ${fixed((performance.now() - started) / 1000, 1)} s\n`,
     );
-
-    const mock = await startMock([], { cpu: pinning?.serverCpu });
-    try {
-      progress('1/3 creation…');
-      const creation = await measureCreation(mock);
-      printCreation(creation);
-
-      progress('2/3 memory per idle sandbox…');
-      const memory = await measureMemory(pinning);
-      printMemory(memory);
-
-      progress('3/3 throughput, root vs sandbox…');
-      const neighbours: Neighbours = { repeatsLeft: MAX_REPEATS, waitLeftMs: QUIET_WAIT_MS, lastRunDisturbed: true, discarded: [] };
-      const throughput = await measureThroughput(mock, neighbours);
-      printThroughput(throughput, neighbours);
-
-      const targets = {
-        creationMedianMs: { target: `<= ${CREATION_TARGET_MS}`, value: round(creation.create.median, 3), met: creation.create.median <= CREATION_TARGET_MS },
-        idleSandboxKiB: { target: `<= ${MEMORY_TARGET_KIB}`, value: round(memory.perSandboxKiB.heapPlusExternal, 1), met: memory.perSandboxKiB.heapPlusExternal <= MEMORY_TARGET_KIB },
-        throughputRatio: { target: `>= ${THROUGHPUT_TARGET_RATIO}`, value: round(Math.min(...throughput.map((t) => t.ratio)), 3), met: throughput.every((t) => t.ratio >= THROUGHPUT_TARGET_RATIO), doubtful: throughput.some((t) => t.doubtful) },
-      };
-      console.log(
-        `\nTargets: creation median ≤ ${CREATION_TARGET_MS} ms ${verdict(targets.creationMedianMs.met)} (${fixed(creation.create.median, 2)} ms) · ` +
-          `idle sandbox ≤ ${MEMORY_TARGET_KIB} KiB ${verdict(targets.idleSandboxKiB.met)} (${fixed(memory.perSandboxKiB.heapPlusExternal, 1)} KiB heap + external) · ` +
-          `sandbox/root ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)}${targets.throughputRatio.doubtful ? ' (doubtful)' : ''} (lowest ${fixed(targets.throughputRatio.value, 3)}) · ` +
-          `total ${fixed((performance.now() - started) / 1000, 1)} s\n`,
-      );
-      console.log(JSON.stringify(jsonReport(pinning, creation, memory, throughput, neighbours, targets)));
-    } finally {
-      await mock.child.stop();
-    }
-    return 0;
+    console.log(JSON.stringify(jsonReport(pinning, creation, memory, throughput, neighbours, targets)));
   } finally {
-    clearWatchdog();
-    await stopAllChildren();
+    await mock.child.stop();
   }
+  return 0;
 }
 
 function printCreation(c: CreationResult): void {
@@ -508,11 +500,4 @@ function roundOrNull(value: number | null): number | null {
   return value === null ? null : round(value, 1);
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (error: unknown) => {
-    console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await stopAllChildren();
-    process.exit(1);
-  },
-);
+runBenchmark('sandboxes benchmark', main, { watchdogMs: WATCHDOG_MS });
