@@ -172,6 +172,14 @@ describe(`the npm packages, installed from their tarballs (node ${process.versio
     console.log(`[packaging] cold start, spawn → first 200 (median of 3): ${[...times].map(([label, xs]) => `${label} ${Math.round(median(xs))} ms`).join(', ')}`);
   }, 120_000);
 
+  it('the bin carries its program as Latin-1 text, which V8 holds one byte a character (one code unit above U+00FF would double it)', async () => {
+    const { readEmbeddedProgram } = await import('../../mock-concur/src/bin/embedded-program.js');
+    const program = readEmbeddedProgram(readFileSync(join(full, 'node_modules/mock-concur/dist/bundle/mock-concur.js'), 'latin1'));
+    expect(program?.source.length).toBeGreaterThan(1_000_000);
+    const wide = program!.source.match(/[^\0-\xff]/g) ?? [];
+    expect(wide.slice(0, 5), `${wide.length} code units above U+00FF`).toEqual([]);
+  });
+
   it('an ESM script starts the mock in-process and runs the App Center exchange and a PUT through concur-partner-client', async () => {
     copyFileSync(join(FIXTURES, 'esm-consumer.mjs'), join(full, 'esm-consumer.mjs'));
     const { stdout } = await sh(process.execPath, ['esm-consumer.mjs'], full);

@@ -54,7 +54,7 @@ export function clockSection(options: { base: string; csrf: string; summary: Sum
     const x1 = CLOCK_AXIS[i + 1]![1];
     return html`<g><rect class="seg" x="${x0 + 3}" y="14" width="${x1 - x0 - 6}" height="36" rx="6"></rect>
     <text class="seg-text" x="${(x0 + x1) / 2}" y="37" text-anchor="middle">${KINDS.map(
-      ([what, cls, value], k) => html`${k > 0 ? '  ' : ''}<tspan class="${cls}">●</tspan> <tspan data-seg="${i}-${what}">${value(f) - (before ? value(before) : 0)}</tspan>`,
+      ([what, cls, value], k) => html`${k > 0 ? '  ' : ''}<tspan class="${cls}">\u25cf</tspan> <tspan data-seg="${i}-${what}">${value(f) - (before ? value(before) : 0)}</tspan>`,
     )}</text></g>`;
   };
   const marker = ([key, cls, what]: (typeof MARKERS)[number]) => {

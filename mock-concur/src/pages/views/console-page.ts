@@ -75,7 +75,7 @@ export function consolePage(d: ConsoleData) {
     { title: root ? 'Console' : `Console · sandbox ${d.sandboxId}`, base: d.base, wide: true, styles: CONSOLE_STYLES },
     html`<div class="console-head"><h1>mock-concur console${root ? '' : html` <span class="muted">sandbox ${d.sandboxId}</span>`}</h1>
 ${sandboxPicker({ sandboxId: d.sandboxId, sandboxes: d.sandboxes, controlToken: token })}</div>
-${root ? '' : html`<p><a href="/_mock/console${token ? `?token=${encodeURIComponent(token)}` : ''}" data-console-link>← The root's console and every sandbox</a></p>`}
+${root ? '' : html`<p><a href="/_mock/console${token ? `?token=${encodeURIComponent(token)}` : ''}" data-console-link>\u2190 The root's console and every sandbox</a></p>`}
 <section class="card" aria-labelledby="lifecycle-h">
   <h2 id="lifecycle-h">Lifecycle <span class="muted">(${d.summary.queueMode} mode; numbers on the arrows count transitions since the start or the last reset)</span></h2>
   ${lifecycleDiagram(d.summary)}

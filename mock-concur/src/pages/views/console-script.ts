@@ -220,7 +220,7 @@ export const CONSOLE_SCRIPT = new Html(
       showTimeline(t);
       history.replaceState(null, '', consoleHref(base, { find: text }) + '#timeline');
     } catch (e) {
-      tlMessage(e.status === 404 ? 'No connection request found for “' + text + '”.' : String(e.message || e));
+      tlMessage(e.status === 404 ? 'No connection request found for \u201c' + text + '\u201d.' : String(e.message || e));
     }
   });
 
@@ -310,7 +310,7 @@ export const CONSOLE_SCRIPT = new Html(
       showClock(summary);
       if (timeline) showTimeline(timeline);
       fill('requests', requests.items.map(requestCells));
-      fill('faults', faults.map((f) => [f.id, f.method, f.path, [f.status && ('HTTP ' + f.status), f.latencyMs && (f.latencyMs + ' ms'), f.reset && 'reset', f.malformedBody && 'malformed body'].filter(Boolean).join(', '), f.remaining == null ? '∞' : f.remaining, f.hits]));
+      fill('faults', faults.map((f) => [f.id, f.method, f.path, [f.status && ('HTTP ' + f.status), f.latencyMs && (f.latencyMs + ' ms'), f.reset && 'reset', f.malformedBody && 'malformed body'].filter(Boolean).join(', '), f.remaining == null ? '\u221e' : f.remaining, f.hits]));
       fill('apps', apps.map((a) => [a.name, a.consumerKey, a.scopes.join(', '), a.redirectUris.join(' ')]));
       if (sandboxes) showSandboxes(sandboxes.items);
       if (tokens) fill('tokens', tokens.map((t) => [t.token, t.loginId, t.consumerKey, t.origin, t.state, t.expiresAt]));

@@ -9,7 +9,7 @@ export function listingPage(options: { base: string; user: ConcurUser; csrf: str
   const listing = `${options.base}/appcenter/apps/${encodeURIComponent(app.consumerKey)}`;
   return layout(
     { title: app.name, base: options.base, user: options.user, csrf },
-    html`<p><a href="${options.base}/appcenter">← Apps for me</a></p>
+    html`<p><a href="${options.base}/appcenter">\u2190 Apps for me</a></p>
 <h1>${app.name}</h1>
 <div class="card">
   <h2>Listing Details</h2>
