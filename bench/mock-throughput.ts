@@ -110,7 +110,7 @@ function printThroughput({ endpoints, refreshPeakRss }: ThroughputReport): numbe
   const { connections, durationS, warmupS } = THROUGHPUT;
   console.log(`1. Throughput: autocannon, ${connections} connections; per endpoint ${RUN_ORDER.length} runs (${RUN_ORDER.join(', ')}) of ${durationS} s after ${warmupS} s warm-up`);
   console.log('   (calls that use something up, a code or a request a PUT pops, run a fixed 40 000 requests after 8 000 instead);');
-  console.log('   bare = Fastify, logger off, one route answering a fixed body of the same size, content type and status; same path, query and headers');
+  console.log('   bare = Fastify, logger off, one route answering a fixed body of the same size, content type and status; same path, query and headers; both bundled with esbuild');
   const cpu = (l: LoadResult) => (l.serverCpu ? fixed(l.serverCpu.microsPerRequest, 1) : 'n/a');
   const share = (l: LoadResult) => (l.serverCpu ? fixed(l.serverCpu.percentOfCore, 0) : 'n/a');
   console.log(

@@ -74,8 +74,14 @@ export function bareTsxArgs(port: number): string[] {
   return ['--import', 'tsx', BARE_SOURCE, '--port', String(port)];
 }
 
-export async function startBare(response: BareBody, options: { cpu?: number } = {}): Promise<RunningServer> {
-  const child = spawnChild('bare-fastify', ...pinnedCommand(options.cpu, process.execPath, bareTsxArgs(0)), { cwd: REPO_ROOT, env: bareEnv(response) });
+export interface StartBareOptions extends StartMockOptions {
+  /** A bundle of the bare server (bundleBare) to run instead of its source through tsx. */
+  bundle?: string;
+}
+
+export async function startBare(response: BareBody, options: StartBareOptions = {}): Promise<RunningServer> {
+  const args = [...(options.nodeFlags ?? []), ...(options.bundle ? [options.bundle, '--port', '0'] : bareTsxArgs(0))];
+  const child = spawnChild('bare-fastify', ...pinnedCommand(options.cpu, process.execPath, args), { cwd: REPO_ROOT, env: bareEnv(response) });
   return { url: await listeningUrl(child), child };
 }
 
