@@ -4,10 +4,14 @@
  *
  * For each queue size N (30 000 only if the run stays under ~2 min) and each concurrency (8, 16)
  * a fresh mock (the built bundle, in a child process) is seeded with N pending requests, and:
- *   - worker: one `runOnce()` cycle in this process (GET pages, exchange, match, PUT, revoke
+ *   - worker: `runOnce()` cycles in this process (GET pages, exchange, match, PUT, revoke
  *     the ~30 % that do not connect), with this process's peak memory sampled throughout;
  *   - baseline: a fresh mock with the same N, drained by a bare loop making the same HTTP calls
  *     with the same concurrency and no worker logic — the mock's own maximum for this flow.
+ * Each side runs twice on the same processes, N freshly seeded each time: the first cycle is
+ * what a fresh CI run sees (both programs still compiling their hot code: the mock spends
+ * ≈ 1.7x the CPU on it), the second the steady state of a long-running worker, which the
+ * targets judge, as every throughput figure of `npm run bench` is taken after a warm-up.
  * Prints a table, the targets, and one JSON line. Exits 1 if a cycle did not settle all N.
  */
 import os from 'node:os';
@@ -18,7 +22,7 @@ import { createConcurClient, createUndiciTransport, type Transport } from 'concu
 import { createAutoConnectWorker, type CycleSummary, type MatchResult } from 'concur-auto-connect';
 import { adminTokens, LIST_PATH, seedConnectionRequests, TOKEN_PATH } from './lib/mock-api.js';
 import { processCpuMs } from './lib/proc-stats.js';
-import { startMock, type RunningServer } from './lib/servers.js';
+import { startMock } from './lib/servers.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
 import { runBenchmark } from './lib/run-benchmark.js';
 
@@ -52,6 +56,9 @@ const progress = (line: string) => process.stderr.write(`${line}\n`);
 interface WorkerRun {
   n: number;
   concurrency: number;
+  /** The first cycle on a fresh worker and mock. */
+  firstSeconds: number;
+  /** The second: everything below is of this one. */
   seconds: number;
   requestsPerSecond: number;
   httpCalls: number;
@@ -67,6 +74,7 @@ interface WorkerRun {
 interface BaselineRun {
   n: number;
   concurrency: number;
+  firstSeconds: number;
   seconds: number;
   requestsPerSecond: number;
   httpCalls: number;
@@ -75,15 +83,11 @@ interface BaselineRun {
   mockCapacity: number | null;
 }
 
-async function seededMock(n: number): Promise<RunningServer> {
-  const mock = await startMock();
-  // The 12 demo travellers are there too: the cycle settles N + 12.
-  await seedConnectionRequests(mock.url, n, 100_000);
-  return mock;
-}
+/** The requests a cycle settles: N, and in the first the 12 demo travellers' too. */
+const expectedOf = (n: number, cycle: number) => n + (cycle === 0 ? 12 : 0);
 
 async function runWorker(n: number, concurrency: number): Promise<WorkerRun> {
-  const mock = await seededMock(n);
+  const mock = await startMock();
   try {
     let httpCalls = 0;
     // The client's default transport (undici's pools), counted.
@@ -103,28 +107,36 @@ async function runWorker(n: number, concurrency: number): Promise<WorkerRun> {
       concurrency,
       pageSize: 10,
     });
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    let heapPeak = process.memoryUsage().heapUsed;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      rssPeak = Math.max(rssPeak, m.rss);
-      heapPeak = Math.max(heapPeak, m.heapUsed);
-    }, SAMPLE_MS);
-    const cpuBefore = await processCpuMs(mock.child.pid);
-    const ownBefore = process.cpuUsage();
-    const started = performance.now();
-    const summary = await worker.runOnce();
-    const seconds = (performance.now() - started) / 1000;
-    const own = process.cpuUsage(ownBefore);
-    const cpuAfter = await processCpuMs(mock.child.pid);
-    clearInterval(sampler);
+    const cycle = async (index: number) => {
+      await seedConnectionRequests(mock.url, n, 100_000);
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let rssPeak = rssBefore;
+      let heapPeak = process.memoryUsage().heapUsed;
+      const sampler = setInterval(() => {
+        const m = process.memoryUsage();
+        rssPeak = Math.max(rssPeak, m.rss);
+        heapPeak = Math.max(heapPeak, m.heapUsed);
+      }, SAMPLE_MS);
+      httpCalls = 0;
+      const cpuBefore = await processCpuMs(mock.child.pid);
+      const ownBefore = process.cpuUsage();
+      const started = performance.now();
+      const summary = await worker.runOnce();
+      const seconds = (performance.now() - started) / 1000;
+      const own = process.cpuUsage(ownBefore);
+      const cpuAfter = await processCpuMs(mock.child.pid);
+      clearInterval(sampler);
+      if (!summary.completed || summary.requests !== expectedOf(n, index)) throw new Error(`worker cycle ${index + 1} at N=${n} did not settle every request: ${JSON.stringify(summary)}`);
+      return { summary, seconds, own, cpuBefore, cpuAfter, rssBefore, rssPeak, heapPeak };
+    };
+    const first = await cycle(0);
+    const { summary, seconds, own, cpuBefore, cpuAfter, rssBefore, rssPeak, heapPeak } = await cycle(1);
     await client.close();
-    if (!summary.completed || summary.requests !== n + 12) throw new Error(`worker cycle at N=${n} did not settle every request: ${JSON.stringify(summary)}`);
     return {
       n,
       concurrency,
+      firstSeconds: first.seconds,
       seconds,
       requestsPerSecond: summary.requests / seconds,
       httpCalls,
@@ -142,7 +154,7 @@ async function runWorker(n: number, concurrency: number): Promise<WorkerRun> {
 
 /** The same HTTP calls as the worker (page, exchange, PUT, revoke for the unmatched), nothing else. */
 async function runBaseline(n: number, concurrency: number): Promise<BaselineRun> {
-  const mock = await seededMock(n);
+  const mock = await startMock();
   try {
     const { token } = await adminTokens(mock.url);
     const admin = { authorization: `OAuth ${token}`, accept: 'application/json' };
@@ -156,29 +168,36 @@ async function runBaseline(n: number, concurrency: number): Promise<BaselineRun>
       if (res.status >= 300) throw new Error(`${init.method ?? 'GET'} ${url.split('?')[0]} → ${res.status} ${body.slice(0, 200)}`);
       return body;
     };
-    const cpuBefore = await processCpuMs(mock.child.pid);
-    const started = performance.now();
-    for (;;) {
-      const page = JSON.parse(await call(`${mock.url}${LIST_PATH}?status=Pending&offset=0&limit=10`, { headers: admin })) as { Items: { ID: string; requestToken: string; loyaltyNumber: string | null }[] };
-      if (page.Items.length === 0) break;
-      await Promise.all(
-        page.Items.map((item) =>
-          limit(async () => {
-            const exchanged = JSON.parse(await call(`${mock.url}${TOKEN_PATH}?code=${encodeURIComponent(item.requestToken)}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`, { headers: { accept: 'application/json' } })) as { Access_Token: { Token: string } };
-            const outcome = matcher(item).outcome as keyof typeof STATUS_OF;
-            const connected = outcome === 'connected';
-            if (!connected) await call(`${mock.url}/net2/oauth2/revoketoken.ashx?token=${encodeURIComponent(exchanged.Access_Token.Token)}`, { method: 'POST', headers: admin });
-            await call(`${mock.url}${LIST_PATH}/${item.ID}`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ status: STATUS_OF[outcome] }) });
-            settled++;
-          }),
-        ),
-      );
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const cpuAfter = await processCpuMs(mock.child.pid);
-    if (settled !== n + 12) throw new Error(`baseline at N=${n} settled ${settled}, expected ${n + 12}`);
-    const mockCpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
-    return { n, concurrency, seconds, requestsPerSecond: settled / seconds, httpCalls, mockCpuPercent: mockCpuMs === null ? null : (mockCpuMs / (seconds * 1000)) * 100, mockCapacity: mockCpuMs ? settled / (mockCpuMs / 1000) : null };
+    const drain = async (index: number) => {
+      await seedConnectionRequests(mock.url, n, 100_000);
+      httpCalls = 0;
+      settled = 0;
+      const cpuBefore = await processCpuMs(mock.child.pid);
+      const started = performance.now();
+      for (;;) {
+        const page = JSON.parse(await call(`${mock.url}${LIST_PATH}?status=Pending&offset=0&limit=10`, { headers: admin })) as { Items: { ID: string; requestToken: string; loyaltyNumber: string | null }[] };
+        if (page.Items.length === 0) break;
+        await Promise.all(
+          page.Items.map((item) =>
+            limit(async () => {
+              const exchanged = JSON.parse(await call(`${mock.url}${TOKEN_PATH}?code=${encodeURIComponent(item.requestToken)}&client_id=${APP.consumerKey}&client_secret=${APP.consumerSecret}`, { headers: { accept: 'application/json' } })) as { Access_Token: { Token: string } };
+              const outcome = matcher(item).outcome as keyof typeof STATUS_OF;
+              const connected = outcome === 'connected';
+              if (!connected) await call(`${mock.url}/net2/oauth2/revoketoken.ashx?token=${encodeURIComponent(exchanged.Access_Token.Token)}`, { method: 'POST', headers: admin });
+              await call(`${mock.url}${LIST_PATH}/${item.ID}`, { method: 'PUT', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ status: STATUS_OF[outcome] }) });
+              settled++;
+            }),
+          ),
+        );
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = await processCpuMs(mock.child.pid);
+      if (settled !== expectedOf(n, index)) throw new Error(`baseline drain ${index + 1} at N=${n} settled ${settled}, expected ${expectedOf(n, index)}`);
+      return { seconds, settled, mockCpuMs: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null };
+    };
+    const first = await drain(0);
+    const { seconds, mockCpuMs } = await drain(1);
+    return { n, concurrency, firstSeconds: first.seconds, seconds, requestsPerSecond: settled / seconds, httpCalls, mockCpuPercent: mockCpuMs === null ? null : (mockCpuMs / (seconds * 1000)) * 100, mockCapacity: mockCpuMs ? settled / (mockCpuMs / 1000) : null };
   } finally {
     await mock.child.stop();
   }
@@ -212,10 +231,11 @@ async function main(): Promise<number> {
   }
   console.log(
     formatTable(
-      ['queued', 'conc.', 'worker s', 'worker req/s', 'worker CPU %', 'mock CPU %', 'baseline req/s', 'baseline mock CPU %', 'mock capacity req/s', 'worker/baseline', 'HTTP calls/req', 'connected', 'CREU1', 'CREU2', 'revoked', 'rss before MiB', 'rss peak MiB', 'heap peak MiB'],
+      ['queued', 'conc.', '1st cycle s', 'worker s', 'worker req/s', 'worker CPU %', 'mock CPU %', 'baseline req/s', 'baseline mock CPU %', 'mock capacity req/s', 'worker/baseline', 'HTTP calls/req', 'connected', 'CREU1', 'CREU2', 'revoked', 'rss before MiB', 'rss peak MiB', 'heap peak MiB'],
       rows.map(({ worker: w, baseline: b }) => [
         grouped(w.summary.requests),
         String(w.concurrency),
+        fixed(w.firstSeconds, 2),
         fixed(w.seconds, 2),
         grouped(Math.round(w.requestsPerSecond)),
         fixed(w.workerCpuPercent, 0),
@@ -235,6 +255,7 @@ async function main(): Promise<number> {
       ]),
     ),
   );
+  console.log('1st cycle = the first on a fresh worker and mock; every other column is of the second (steady state). Baseline first drains: ' + rows.map(({ baseline: b }) => `${grouped(b.n)}/c${b.concurrency} ${fixed(b.firstSeconds, 2)} s`).join(', '));
   // The 10 000 target is judged on that size, or on the largest size run (BENCH_SIZES can differ);
   // memory flatness compares that size's peak growth with the smallest size's, per concurrency.
   const judgedN = SIZES.includes(10_000) ? 10_000 : rows.at(-1)!.worker.n;
@@ -253,12 +274,12 @@ async function main(): Promise<number> {
     }),
   );
   const targets = {
-    tenThousandWithin3s: { n: judgedN, concurrency: judged.worker.concurrency, value: round2(slowest), met: slowest <= TARGET_SECONDS_AT_10K },
+    tenThousandWithin3s: { n: judgedN, concurrency: judged.worker.concurrency, value: round2(slowest), firstCycle: round2(judged.worker.firstSeconds), met: slowest <= TARGET_SECONDS_AT_10K },
     ofMockCapacity: { value: round2(minRatio), met: minRatio >= TARGET_RATIO },
     memoryFlat: { growthMiB: round2(growth), met: growth < 50 },
   };
   console.log(
-    `\nTargets: ${grouped(judgedN)} at concurrency ${judged.worker.concurrency} in ≤ ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandWithin3s.met)} (${fixed(slowest, 2)} s) · ` +
+    `\nTargets (steady state): ${grouped(judgedN)} at concurrency ${judged.worker.concurrency} in ≤ ${TARGET_SECONDS_AT_10K} s ${verdict(targets.tenThousandWithin3s.met)} (${fixed(slowest, 2)} s; first cycle ${fixed(judged.worker.firstSeconds, 2)} s) · ` +
       `worker ≥ ${TARGET_RATIO} of the mock's capacity ${verdict(targets.ofMockCapacity.met)} (${fixed(minRatio, 2)}: ${grouped(Math.round(judged.worker.requestsPerSecond))} of ${capacity === null ? 'n/a' : grouped(Math.round(capacity))} req/s) · ` +
       `extra peak RSS growth ${grouped(smallestN)} → ${grouped(judgedN)}: ${fixed(growth, 0)} MiB ${verdict(targets.memoryFlat.met)}\n`,
   );
@@ -270,8 +291,8 @@ async function main(): Promise<number> {
       runs: rows.map(({ worker: w, baseline: b }) => ({
         n: w.summary.requests,
         concurrency: w.concurrency,
-        worker: { seconds: round2(w.seconds), rps: Math.round(w.requestsPerSecond), cpuPercent: round2(w.workerCpuPercent), httpCalls: w.httpCalls, outcomes: w.summary.outcomes, revoked: w.summary.revoked, rssBeforeMiB: round2(w.rssBeforeMiB), rssPeakMiB: round2(w.rssPeakMiB), heapPeakMiB: round2(w.heapPeakMiB), mockCpuPercent: w.mockCpuPercent === null ? null : round2(w.mockCpuPercent) },
-        baseline: { seconds: round2(b.seconds), rps: Math.round(b.requestsPerSecond), httpCalls: b.httpCalls, mockCpuPercent: b.mockCpuPercent === null ? null : round2(b.mockCpuPercent), mockCapacityRps: b.mockCapacity === null ? null : Math.round(b.mockCapacity) },
+        worker: { firstSeconds: round2(w.firstSeconds), seconds: round2(w.seconds), rps: Math.round(w.requestsPerSecond), cpuPercent: round2(w.workerCpuPercent), httpCalls: w.httpCalls, outcomes: w.summary.outcomes, revoked: w.summary.revoked, rssBeforeMiB: round2(w.rssBeforeMiB), rssPeakMiB: round2(w.rssPeakMiB), heapPeakMiB: round2(w.heapPeakMiB), mockCpuPercent: w.mockCpuPercent === null ? null : round2(w.mockCpuPercent) },
+        baseline: { firstSeconds: round2(b.firstSeconds), seconds: round2(b.seconds), rps: Math.round(b.requestsPerSecond), httpCalls: b.httpCalls, mockCpuPercent: b.mockCpuPercent === null ? null : round2(b.mockCpuPercent), mockCapacityRps: b.mockCapacity === null ? null : Math.round(b.mockCapacity) },
         ratio: round2(w.requestsPerSecond / b.requestsPerSecond),
       })),
       targets,
