@@ -5,15 +5,20 @@ import autocannon, { type Options } from 'autocannon';
 import { installChildCleanup, spawnChild, waitForOutput, type Child } from './lib/children.js';
 import { expectStatus, httpRequest } from './lib/http.js';
 import { adminTokens, refreshQuery, TOKEN_PATH } from './lib/mock-api.js';
+import { pinLoadGenerator, pinnedCommand } from './lib/cpus.js';
+import { processCpuMs } from './lib/proc-stats.js';
 import { assertMockBuilt, mockArgs, REPO_ROOT } from './lib/servers.js';
 import { summarize } from './lib/stats.js';
 
 /**
- * What --state-dir costs: requests/s and latency of write-heavy calls against two mock
- * processes started by this run, one in memory and one with a state dir (every change
- * fdatasynced before the answer), measured alternately (memory, disk, disk, memory). The
- * write-heavy calls at 10 connections should keep at least half the in-memory rate (issue 16):
- * each of those ratios is printed with PASS or FAIL against that target.
+ * What --state-dir costs: requests/s, latency and CPU per request of write-heavy calls against
+ * two mock processes started by this run, one in memory and one with a state dir (every change
+ * fdatasynced before the answer), measured alternately (memory, disk, disk, memory). Per core,
+ * as every server benchmark here: both mocks pinned to CPU 0 (taskset), autocannon on CPU 1;
+ * a state dir's fdatasyncs then run on the mock's own core, as its thread pool does on a
+ * one-core container. The write-heavy calls at 10 connections should keep at least half the
+ * in-memory rate (issue 16): each of those ratios is printed with PASS or FAIL against that
+ * target. CPU counts every thread of the mock (its fdatasyncs too).
  *
  *   npm run build && node --conditions=@mock-concur/source --import tsx bench/persistence.ts [--seconds 3] [--connections 10] [--puts 20000]
  */
@@ -58,9 +63,9 @@ interface Workload {
   targeted?: boolean;
 }
 
-async function start(side: Side, stateDir: string): Promise<Server> {
+async function start(side: Side, stateDir: string, cpu: number | undefined): Promise<Server> {
   const extra = side === 'disk' ? ['--state-dir', stateDir] : [];
-  const child = spawnChild(`mock (${side})`, process.execPath, mockArgs(0, ['--clock', 'system', ...extra]), { cwd: REPO_ROOT });
+  const child = spawnChild(`mock (${side})`, ...pinnedCommand(cpu, process.execPath, mockArgs(0, ['--clock', 'system', ...extra])), { cwd: REPO_ROOT });
   const url = (await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 20_000))[1]!;
   return { side, url, child };
 }
@@ -143,6 +148,8 @@ interface Tally {
   seconds: number;
   latencies: number[];
   failures: number;
+  /** The mock's CPU (all threads) over the runs; null without /proc. */
+  cpuMs: number | null;
 }
 
 async function run(server: Server, workload: Workload, requests: CannonRequest[], tally: Tally): Promise<void> {
@@ -154,7 +161,10 @@ async function run(server: Server, workload: Workload, requests: CannonRequest[]
     else tally.failures++;
   });
   const startedAt = performance.now();
+  const cpuBefore = await processCpuMs(server.child.pid);
   const result = await instance;
+  const cpuAfter = await processCpuMs(server.child.pid);
+  tally.cpuMs = tally.cpuMs === null || cpuBefore === null || cpuAfter === null ? null : tally.cpuMs + cpuAfter - cpuBefore;
   tally.requests += result.requests.total;
   // Measured here: autocannon reports whole seconds, too coarse for a fixed-amount run.
   tally.seconds += (performance.now() - startedAt) / 1000;
@@ -163,28 +173,32 @@ async function run(server: Server, workload: Workload, requests: CannonRequest[]
 
 installChildCleanup();
 assertMockBuilt();
+const pinned = pinLoadGenerator();
+const serverCpu = pinned.pinning?.serverCpu;
 const stateDir = await mkdtemp(join(tmpdir(), 'mock-concur-bench-state-'));
 const servers: Server[] = [];
 try {
-  servers.push(await start('memory', stateDir), await start('disk', stateDir));
-  console.log(`mock-concur --state-dir cost (node ${process.version}, ${SECONDS} s × 2 runs per side, order ${RUN_ORDER.join(', ')})\n`);
+  servers.push(await start('memory', stateDir, serverCpu), await start('disk', stateDir, serverCpu));
+  const where = pinned.pinning ? `mocks on CPU ${pinned.pinning.serverCpu}, load on CPU ${pinned.pinning.loadCpu}` : `not pinned: ${pinned.reason}`;
+  console.log(`mock-concur --state-dir cost (node ${process.version}, ${SECONDS} s × 2 runs per side, order ${RUN_ORDER.join(', ')}; ${where})\n`);
   const rows: string[] = [];
   for (const workload of workloads) {
     const prepared = new Map<Side, CannonRequest[]>();
     for (const server of servers) prepared.set(server.side, await workload.prepare(server));
-    const tallies = new Map<Side, Tally>(servers.map((s) => [s.side, { requests: 0, seconds: 0, latencies: [], failures: 0 }]));
+    const tallies = new Map<Side, Tally>(servers.map((s) => [s.side, { requests: 0, seconds: 0, latencies: [], failures: 0, cpuMs: 0 }]));
     for (const side of RUN_ORDER) await run(servers.find((s) => s.side === side)!, workload, prepared.get(side)!, tallies.get(side)!);
     const line = (side: Side) => {
       const t = tallies.get(side)!;
       const { median, p99 } = summarize(t.latencies);
       if (t.failures > 0) throw new Error(`${workload.name} (${side}): ${t.failures} failed requests`);
-      return { rate: t.requests / t.seconds, median, p99 };
+      return { rate: t.requests / t.seconds, median, p99, cpuUs: t.cpuMs === null ? null : (1000 * t.cpuMs) / t.requests };
     };
     const memory = line('memory');
     const disk = line('disk');
     const ratio = disk.rate / memory.rate;
     const verdict = workload.targeted ? ` ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'} (≥ ${TARGET_RATIO})` : '';
-    const row = `| ${workload.name} | ${workload.connections} | ${fmt(memory.rate)} req/s, p50 ${memory.median.toFixed(1)} ms, p99 ${memory.p99.toFixed(1)} ms | ${fmt(disk.rate)} req/s, p50 ${disk.median.toFixed(1)} ms, p99 ${disk.p99.toFixed(1)} ms | ${ratio.toFixed(2)}${verdict} |`;
+    const side = (m: typeof memory) => `${fmt(m.rate)} req/s, ${m.cpuUs === null ? 'n/a' : m.cpuUs.toFixed(0)} µs CPU/req, p50 ${m.median.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms`;
+    const row = `| ${workload.name} | ${workload.connections} | ${side(memory)} | ${side(disk)} | ${ratio.toFixed(2)}${verdict} |`;
     console.log(row);
     rows.push(row);
   }
