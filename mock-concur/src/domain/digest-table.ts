@@ -183,12 +183,12 @@ export class DigestTable<S extends Record<string, ColumnType>> {
   /** Half again as many rows: the slack a growing table carries stays under a third. */
   private grow(): void {
     const capacity = Math.ceil(this.capacity * 1.5);
-    this.digests = grown(this.digests, new Uint8Array(capacity * DIGEST_BYTES));
+    this.digests = grown(this.digests, capacity * DIGEST_BYTES);
     this.digestText = Buffer.from(this.digests.buffer);
-    this.state = grown(this.state, new Uint8Array(capacity));
-    this.orderNext = grown(this.orderNext, new Int32Array(capacity));
-    this.orderPrev = grown(this.orderPrev, new Int32Array(capacity));
-    for (const name in this.spec) this.cols[name] = grown(this.cols[name], new this.spec[name]!(capacity) as Column<S[typeof name]>);
+    this.state = grown(this.state, capacity);
+    this.orderNext = grown(this.orderNext, capacity);
+    this.orderPrev = grown(this.orderPrev, capacity);
+    for (const name in this.spec) this.cols[name] = grown(this.cols[name], capacity);
     this.capacity = capacity;
   }
 
@@ -234,7 +234,23 @@ function homeSlot(bytes: Uint8Array, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
 }
 
-function grown<T extends Float64Array | Int32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
+type TypedColumn = Float64Array | Int32Array | Uint16Array | Uint8Array;
+/** `ArrayBuffer.prototype.transfer` (Node ≥ 21; Node 20 has none). */
+type Transferable = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
+
+/**
+ * `from`'s values in a column `length` long, the new part zeroed. Where ArrayBuffers transfer
+ * (Node ≥ 21), the old buffer is handed over, grown in place when the allocator can, and its
+ * memory is released at once; elsewhere it is copied and the old one waits for a full
+ * collection, so a table growing under load holds up to twice its size in outgrown arrays.
+ */
+function grown<T extends TypedColumn>(from: T, length: number): T {
+  const Column = from.constructor as new (source: number | ArrayBuffer) => T;
+  const buffer = from.buffer as Transferable;
+  if (typeof buffer.transfer === 'function' && from.byteOffset === 0 && from.byteLength === buffer.byteLength) {
+    return new Column(buffer.transfer(length * from.BYTES_PER_ELEMENT));
+  }
+  const to = new Column(length);
   to.set(from as never);
   return to;
 }
