@@ -229,7 +229,7 @@ function jsonReport(
       reReadRatio: { median: round(scaleRatios.median, 3), p99: round(scaleRatios.p99, 3) },
     },
     memory: {
-      queue: { queued: queueMemory.queued, heapBytesPerRequest: round(queueMemory.heapBytesPerRequest, 1), rssBytesPerRequest: round(queueMemory.rssBytesPerRequest, 1), seedSeconds: round(queueMemory.seedSeconds, 3), longestBlockCpuMs: round(queueMemory.longestBlockCpuMs, 1), longestBlockWallMs: round(queueMemory.longestBlockMs, 1), pageRatios: queueMemory.ratios && { median: round(queueMemory.ratios.median, 3), p99: round(queueMemory.ratios.p99, 3) } },
+      queue: { queued: queueMemory.queued, heapBytesPerRequest: round(queueMemory.heapBytesPerRequest, 1), rssBytesPerRequest: round(queueMemory.rssBytesPerRequest, 1), seedSeconds: round(queueMemory.seedSeconds, 3), longestBlockCpuMs: round(queueMemory.longestBlockCpuMs, 1), longestBlockWallMs: round(queueMemory.longestBlockMs, 1), settledBytesPerRequest: round(queueMemory.settledBytesPerRequest, 0), pageRatios: queueMemory.ratios && { median: round(queueMemory.ratios.median, 3), p99: round(queueMemory.ratios.p99, 3) } },
       tokens: { refreshes: tokenMemory.refreshes, bytesPerLiveToken: round(tokenMemory.bytesPerRefreshedToken, 1), rssBytesPerLiveToken: round(tokenMemory.rssBytesPerRefreshedToken, 1), bytesPerExchange: round(tokenMemory.bytesPerExchange, 1), refreshCpuMicros: round(tokenMemory.refreshCpuMicros, 2) },
     },
     targets,

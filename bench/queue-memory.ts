@@ -9,7 +9,9 @@
  *   - the seed's wall and CPU time, and the longest the event loop was blocked meanwhile
  *     (a 1 ms timer probe: the longest gap between two of its ticks, in wall and CPU time);
  *   - random-offset list pages (`limit=10`) read from it and from a 1 000-request mock in
- *     alternation, first visits (which hand requests out) and then re-reads.
+ *     alternation, first visits (which hand requests out) and then re-reads;
+ *   - bytes per settled request: 20 000 more seeded into the small mock, each then PUT `CRSUC`
+ *     (heap growth over the PUTs ÷ 20 000: what a connected request keeps).
  *
  * Run: node --expose-gc --max-old-space-size=4096 --conditions=@mock-concur/source --import tsx bench/queue-memory.ts
  * Prints each number with PASS or MISS against its target, then one JSON line. `measureQueueMemory`
@@ -29,6 +31,7 @@ export const EVENT_LOOP_BLOCK_TARGET_MS = 50;
 export const PAGE_SCALE_TARGET_RATIO = 2;
 
 const PAGE_LIMIT = 10;
+const SETTLED = 20_000;
 const SAMPLES = 2_000;
 const WARMUP_REQUESTS = 1_000;
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
@@ -52,6 +55,8 @@ export interface QueueMemoryResult {
   /** Null when the pages were not read. */
   pages: { small: { firstVisit: Summary; reRead: Summary }; large: { firstVisit: Summary; reRead: Summary } } | null;
   ratios: { median: number; p99: number } | null;
+  /** Heap kept per seeded request once PUT `CRSUC`. */
+  settledBytesPerRequest: number;
   targets: Record<'bytesPerRequest' | 'seedSeconds' | 'eventLoopBlock', boolean> & { pageScale: boolean | null };
 }
 
@@ -79,6 +84,22 @@ function settledMemory(): { heapUsed: number; rss: number } {
   for (let i = 0; i < 3; i++) gc();
   const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
   return { heapUsed: heapUsed + arrayBuffers, rss };
+}
+
+/** Heap growth per seeded request from its seed to its `CRSUC` (ids seeded first, then PUT one by one). */
+async function settledBytes(mock: Mock): Promise<number> {
+  const ids: string[] = [];
+  while (ids.length < SETTLED) {
+    const res = await mock.app.inject({ method: 'POST', url: '/_mock/connection-requests', payload: { count: 1000 } });
+    if (res.statusCode !== 201) throw new Error(`seed for the PUTs: ${res.statusCode} ${res.body}`);
+    ids.push(...res.json<{ ids: string[] }>().ids);
+  }
+  const before = settledMemory();
+  for (const id of ids) {
+    const res = await mock.app.inject({ method: 'PUT', url: `${LIST_PATH}/${id}`, headers: { authorization: `OAuth ${mock.token}` }, payload: { status: 'CRSUC' } });
+    if (res.statusCode !== 204) throw new Error(`PUT ${id}: ${res.statusCode} ${res.body}`);
+  }
+  return (settledMemory().heapUsed - before.heapUsed) / SETTLED;
 }
 
 /**
@@ -189,6 +210,8 @@ export async function measureQueueMemory(options: QueueMemoryOptions, log: (line
     const after = settledMemory();
 
     const read = options.pages === false ? null : await readPages(small, large, options, log);
+    log(`  settling ${SETTLED.toLocaleString('en-US')} seeded requests (PUT CRSUC)…`);
+    const settledBytesPerRequest = await settledBytes(small);
     const pages = read?.pages ?? null;
     const ratios = read?.ratios ?? null;
     const heapBytesPerRequest = (after.heapUsed - before.heapUsed) / options.large;
@@ -203,6 +226,7 @@ export async function measureQueueMemory(options: QueueMemoryOptions, log: (line
       longestBlockCpuMs: block.cpuMs,
       pages,
       ratios,
+      settledBytesPerRequest,
       targets: {
         bytesPerRequest: heapBytesPerRequest <= BYTES_PER_REQUEST_TARGET && rssBytesPerRequest <= BYTES_PER_REQUEST_TARGET,
         seedSeconds: seedSeconds <= SEED_SECONDS_TARGET,
@@ -228,6 +252,7 @@ export function printQueueMemory(r: QueueMemoryResult): void {
         ['seed, CPU', `${round(r.seedCpuSeconds)} s`, '', ''],
         ['longest event-loop block in the seed, CPU', `${round(r.longestBlockCpuMs, 1)} ms`, `≤ ${EVENT_LOOP_BLOCK_TARGET_MS} ms`, verdict(r.targets.eventLoopBlock)],
         ['longest event-loop block in the seed, wall', `${round(r.longestBlockMs, 1)} ms`, '', ''],
+        [`heap per seeded request once PUT CRSUC (${SETTLED.toLocaleString('en-US')})`, `${round(r.settledBytesPerRequest, 0)} B`, '', ''],
       ],
     ),
   );

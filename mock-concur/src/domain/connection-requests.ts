@@ -591,6 +591,8 @@ export class ConnectionRequestQueue {
     this.changed(record);
     record.outcome = outcome;
     (outcome === 'Connected' ? q.connected : q.failed).add(slot);
+    // A final seeded request keeps only what differs from its seed (SettledSeededRecord).
+    if (this.records[slot] === record) this.records[slot] = this.seeded.settled(slot, record) ?? record;
   }
 
   /** A restored request is its user's latest if it is open, or newer than the final one already known. */

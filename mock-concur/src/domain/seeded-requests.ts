@@ -1,7 +1,9 @@
 import type { ConnectionRequestRecord } from './connection-requests.js';
+import type { ConcurUser } from './directory.js';
 import type { GeneratedTravellers } from './generated-travellers.js';
 import { newRequestRecord } from './new-request-record.js';
 import { newId } from './secrets.js';
+import { SettledSeededRecord, type SeedOf } from './settled-seeded-record.js';
 
 /**
  * `count` requests made by one bulk seed: request i (from 0) is slot `firstSlot + i`, queued
@@ -23,7 +25,7 @@ interface SeededRun {
  * one is asked for (the queue then keeps its own copy). Ids are a random per-queue prefix
  * ending in the slot, so finding a seeded request by id is a parse, not a map.
  */
-export class SeededRequests {
+export class SeededRequests implements SeedOf {
   /** `xxxxxxxx-xxxx-4xxx-yxxx-`: the id of the request in slot s is this and s as 12 hex digits. */
   private readonly idPrefix = newId().slice(0, 24);
   private readonly runs: SeededRun[] = [];
@@ -101,6 +103,23 @@ export class SeededRequests {
     if (!run || this.removed.has(slot)) return undefined;
     const i = slot - run.firstSlot;
     return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i), run.createdAt, [run.createdAt, run.firstSeq + i]);
+  }
+
+  /**
+   * What to keep of the final `record` of the live seeded request in `slot` (a record
+   * `asCreated` began): its outcome and counters, its traveller by number. Undefined when the
+   * slot holds no live seeded request, or the record is not final and out of every queue.
+   */
+  settled(slot: number, record: ConnectionRequestRecord): SettledSeededRecord | undefined {
+    if (!this.isLive(slot) || record.outcome === null || record.queueKey !== null || record.handout !== null) return undefined;
+    return new SettledSeededRecord(record as ConnectionRequestRecord & { outcome: 'Connected' | 'Failed' }, this, slot);
+  }
+
+  /** The traveller of the seeded request in `slot` (live or not), as it was created with. */
+  travellerOf(slot: number): ConcurUser {
+    const run = this.runAt(slot);
+    if (!run) throw new Error(`slot ${slot} holds no seeded request`);
+    return run.travellers.user(run.firstTraveller + (slot - run.firstSlot));
   }
 
   remove(slot: number): void {

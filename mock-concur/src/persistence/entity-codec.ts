@@ -56,9 +56,22 @@ export function decodeUser(stored: StoredUser): ConcurUser {
   return { ...stored, roles: new Set(stored.roles) };
 }
 
+/** Field by field, not a spread: a settled seeded record reads its id and user through getters. */
 export function encodeConnectionRequest(record: ConnectionRequestRecord): StoredConnectionRequest {
-  const { user, ...rest } = record;
-  return { ...rest, loginId: user.loginId };
+  return {
+    id: record.id,
+    appKey: record.appKey,
+    createdAt: record.createdAt,
+    lastModified: record.lastModified,
+    queueKey: record.queueKey,
+    handout: record.handout,
+    outcome: record.outcome,
+    lastCode: record.lastCode,
+    userErrorRequeues: record.userErrorRequeues,
+    retryRequeues: record.retryRequeues,
+    leaseRequeues: record.leaseRequeues,
+    loginId: record.user.loginId,
+  };
 }
 
 export function decodeConnectionRequest(stored: StoredConnectionRequest, user: ConcurUser): ConnectionRequestRecord {

@@ -79,6 +79,37 @@ describe('a mock with a state dir', () => {
     expect((await json<{ nowMs: number }>(app, { url: '/_mock/clock' })).body.nowMs).toBe(T0 + 90_000);
   });
 
+  it('keeps bulk-seeded requests settled by a PUT, through a compaction while they are settled and a restart', async () => {
+    // A tiny threshold: every batch after the first starts a new snapshot, which then writes
+    // the settled requests themselves (kept as their outcome and their traveller's number).
+    let app = await start({ stateCompactAfterBytes: 1 });
+    const admin = await nativeToken(app);
+    const seeded = await json<{ ids: string[] }>(app, { method: 'POST', url: '/_mock/connection-requests', payload: { count: 4 } });
+    const [connected, failed, pending] = seeded.body.ids;
+    const put = (id: string, status: string) => json(app, { method: 'PUT', url: `/api/v3.2/common/connectionrequests/${id}`, headers: oauth(admin.token), payload: { status } });
+    expect((await put(connected!, 'CRSUC')).status).toBe(204);
+    // User errors past the limit (four requeues a day apart): Failed.
+    for (let i = 0; i < 5; i++) {
+      expect((await put(failed!, 'CREU1')).status).toBe(204);
+      await json(app, { method: 'POST', url: '/_mock/clock/advance', payload: { seconds: 25 * 3600 } });
+    }
+    const inspect = async (id: string) => (await json<{ status: string; loginId: string; lastCode: string; requeues: { userError: number } }>(app, { url: `/_mock/connection-requests/${id}` })).body;
+    const before = { connected: await inspect(connected!), failed: await inspect(failed!), pending: await inspect(pending!) };
+    expect(before.connected).toMatchObject({ status: 'Connected', lastCode: 'CRSUC' });
+    expect(before.failed).toMatchObject({ status: 'Failed', lastCode: 'CREU1', requeues: { userError: 4 } });
+    // The log outgrows the snapshot; the next batch compacts, snapshotting the settled records.
+    await json(app, { method: 'POST', url: '/_mock/connection-requests', payload: { count: 60 } });
+    await json(app, { method: 'POST', url: '/_mock/users', payload: { loginId: 'after@example.com', password: 'pw', firstName: 'A', lastName: 'F' } });
+    expect((await files()).filter((name) => name.startsWith('snapshot-'))).not.toContain('snapshot-00000001.ndjson');
+
+    app = await restart(app);
+
+    expect(app.mock.persistence!.summary.repaired).toBeNull();
+    expect({ connected: await inspect(connected!), failed: await inspect(failed!), pending: await inspect(pending!) }).toEqual(before);
+    const page = await json<{ Items: { ID: string }[] }>(app, { url: '/api/v3.2/common/connectionrequests?status=Connected&limit=10', headers: oauth(admin.token) });
+    expect(page.body.Items.map((item) => item.ID)).toContain(connected);
+  });
+
   it('seeds the demo data only into an empty dir; a later start loads the saved state instead', async () => {
     let app = await start({ demoTravelers: 3 });
     expect((await json<{ connectionRequests: { Pending: number } }>(app, { url: '/_mock/health' })).body.connectionRequests.Pending).toBe(3);
