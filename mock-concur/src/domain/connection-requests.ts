@@ -120,6 +120,13 @@ class AppQueue {
 }
 
 /** A hand-out's place in `tokenDeadlines`: its lease's sequence number is unique and stable across re-mints. */
+/** What the wire shows of a request at `now`. */
+function statusOf(record: ConnectionRequestRecord, now: number): DisplayStatus {
+  if (record.outcome) return record.outcome;
+  if (record.handout) return 'Processing';
+  return record.queueKey && record.queueKey[0] > now ? 'Retry' : 'Pending';
+}
+
 function deadlineKey(handout: Handout): TimeKey {
   return [handout.tokenExpiresAt, handout.leaseKey[1]];
 }
@@ -279,16 +286,20 @@ export class ConnectionRequestQueue {
     return record && { record, view: this.view(record, now) };
   }
 
-  /** PUT: pops the request from the queue and applies the code's lifecycle rule. */
-  put(appKey: string, id: string, code: StatusCode, now: number): { ok: true; value: ConnectionRequestView } | { ok: false; reason: PutFailure } {
+  /**
+   * PUT: pops the request from the queue and applies the code's lifecycle rule. `before` is
+   * the status the request showed (null if not found), for the journal and the error message.
+   */
+  put(appKey: string, id: string, code: StatusCode, now: number): { ok: true; value: ConnectionRequestView; before: DisplayStatus } | { ok: false; reason: PutFailure; before: DisplayStatus | null } {
     const q = this.settle(appKey, now);
     const slot = this.slotOf(id);
-    const found = this.peek(slot);
-    if (!q || !found || found.appKey !== appKey) return { ok: false, reason: 'not-found' };
-    if (found.outcome) return { ok: false, reason: 'final' };
+    const found = this.peek(slot, false);
+    if (!q || !found || found.appKey !== appKey) return { ok: false, reason: 'not-found', before: null };
+    const before = statusOf(found, now);
+    if (found.outcome) return { ok: false, reason: 'final', before };
     const awaiting = found.handout !== null || (found.queueKey !== null && found.queueKey[0] <= now);
-    if (!awaiting) return { ok: false, reason: 'not-in-queue' };
-    const record = this.hold(slot);
+    if (!awaiting) return { ok: false, reason: 'not-in-queue', before };
+    const record = this.hold(slot, found);
     this.dequeue(q, record, now);
     record.lastCode = code;
     record.lastModified = now;
@@ -315,7 +326,7 @@ export class ConnectionRequestQueue {
       record.retryRequeues++;
       this.defer(q, slot, record, kind, now + this.policy.retryDelayMs);
     }
-    return { ok: true, value: this.view(record, now) };
+    return { ok: true, value: this.view(record, now), before };
   }
 
   remove(appKey: string, id: string, now: number): boolean {
@@ -480,12 +491,7 @@ export class ConnectionRequestQueue {
   }
 
   view(record: ConnectionRequestRecord, now: number): ConnectionRequestView {
-    let status: DisplayStatus;
-    if (record.outcome) status = record.outcome;
-    else if (record.handout) status = 'Processing';
-    else if (record.queueKey && record.queueKey[0] > now) status = 'Retry';
-    else status = 'Pending';
-    return { id: record.id, user: record.user, status, requestToken: record.handout?.token ?? null, lastModified: record.lastModified };
+    return { id: record.id, user: record.user, status: statusOf(record, now), requestToken: record.handout?.token ?? null, lastModified: record.lastModified };
   }
 
   /** Applies every lease expiry due by `now`; after this the app's queue is true for `now`. */
@@ -607,15 +613,21 @@ export class ConnectionRequestQueue {
     return this.slotsById.get(id) ?? this.seeded.slotOfId(id);
   }
 
-  /** The request in `slot` for reading: a seeded one never changed is built for the call. */
-  private peek(slot: number): ConnectionRequestRecord | undefined {
-    return slot < 0 ? undefined : (this.records[slot] ?? this.seeded.asCreated(slot));
+  /**
+   * The request in `slot` for reading: a seeded one never changed is built for the call (its
+   * traveller kept for the next read, unless `keepTraveller` is false: the caller changes it).
+   */
+  private peek(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
+    return slot < 0 ? undefined : (this.records[slot] ?? this.seeded.asCreated(slot, keepTraveller));
   }
 
-  /** The request in `slot` for changing: a seeded one gets its record here first (the slot must hold one). */
-  private hold(slot: number): ConnectionRequestRecord {
+  /**
+   * The request in `slot` for changing: a seeded one gets its record here first (the slot must
+   * hold one), `peeked` if the caller just built it with `peek(slot, false)`.
+   */
+  private hold(slot: number, peeked?: ConnectionRequestRecord): ConnectionRequestRecord {
     let record = this.records[slot];
-    if (!record) this.records[slot] = record = this.seeded.asCreated(slot)!;
+    if (!record) this.records[slot] = record = peeked ?? this.seeded.asCreated(slot, false)!;
     return record;
   }
 

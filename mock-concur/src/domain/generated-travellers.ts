@@ -72,11 +72,16 @@ export class GeneratedTravellers {
     return this.tagIndex(n) >= 0;
   }
 
-  /** Traveller n as a user (n must be one of these). */
-  user(n: number): ConcurUser {
+  /**
+   * Traveller n as a user (n must be one of these). `keep: false` for a caller that holds the
+   * object itself (a request's record being changed): kept here too, every traveller a PUT
+   * load touches once would outlive the young generation for nothing.
+   */
+  user(n: number, keep = true): ConcurUser {
     const recent = this.recent.get(n);
     if (recent) return recent;
     const user = this.build(n);
+    if (!keep) return user;
     if (this.recent.size >= RECENT_USERS) this.recent.clear();
     this.recent.set(n, user);
     return user;

@@ -97,12 +97,15 @@ export class SeededRequests implements SeedOf {
     return -1;
   }
 
-  /** The request in `slot` as it was created, or undefined if the slot holds no live seeded request. */
-  asCreated(slot: number): ConnectionRequestRecord | undefined {
+  /**
+   * The request in `slot` as it was created, or undefined if the slot holds no live seeded
+   * request. `keepTraveller: false` when the caller keeps the record (see GeneratedTravellers.user).
+   */
+  asCreated(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
     const run = this.runAt(slot);
     if (!run || this.removed.has(slot)) return undefined;
     const i = slot - run.firstSlot;
-    return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i), run.createdAt, [run.createdAt, run.firstSeq + i]);
+    return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i, keepTraveller), run.createdAt, [run.createdAt, run.firstSeq + i]);
   }
 
   /**

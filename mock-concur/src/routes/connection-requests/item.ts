@@ -32,15 +32,13 @@ export function itemRoutes(app: FastifyInstance, version: ApiVersion, base: stri
     const { principal, now, mock } = caller(request);
     const id = idParam(request);
     const code = statusCodeFromBody(request.body);
-    const queue = mock.world.queue;
-    const before = queue.get(principal.app.consumerKey, id, now);
-    const result = queue.put(principal.app.consumerKey, id, code, now);
+    const result = mock.world.queue.put(principal.app.consumerKey, id, code, now);
     if (!result.ok) {
       if (result.reason === 'not-found') throw errors.connectionRequestNotFound(id);
-      if (result.reason === 'final') throw errors.connectionRequestFinal(id, before?.status ?? 'final');
+      if (result.reason === 'final') throw errors.connectionRequestFinal(id, result.before ?? 'final');
       throw errors.connectionRequestNotInQueue(id);
     }
-    request.journalNote = `${code}: ${id} ${before?.status ?? '?'} → ${result.value.status}`;
+    request.journalNote = `${code}: ${id} ${result.before} → ${result.value.status}`;
     request.journalSubject = { requests: [result.value.id], user: result.value.user.loginId };
     void sendWritten(reply, request.wireFormat);
   });
