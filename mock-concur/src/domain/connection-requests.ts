@@ -119,7 +119,6 @@ class AppQueue {
   readonly failed = new Set<number>();
 }
 
-/** A hand-out's place in `tokenDeadlines`: its lease's sequence number is unique and stable across re-mints. */
 /** What the wire shows of a request at `now`. */
 function statusOf(record: ConnectionRequestRecord, now: number): DisplayStatus {
   if (record.outcome) return record.outcome;
@@ -127,6 +126,7 @@ function statusOf(record: ConnectionRequestRecord, now: number): DisplayStatus {
   return record.queueKey && record.queueKey[0] > now ? 'Retry' : 'Pending';
 }
 
+/** A hand-out's place in `tokenDeadlines`: its lease's sequence number is unique and stable across re-mints. */
 function deadlineKey(handout: Handout): TimeKey {
   return [handout.tokenExpiresAt, handout.leaseKey[1]];
 }
