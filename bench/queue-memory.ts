@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildMockConcur, DEMO } from 'mock-concur';
 import { LIST_PATH } from './lib/mock-api.js';
+import { settledMemory } from './lib/settled-memory.js';
 import { round, seededRandom, summarize, type Summary } from './lib/stats.js';
 import { formatTable, verdict } from './lib/table.js';
 
@@ -78,14 +79,6 @@ async function seed(mock: Mock, count: number): Promise<void> {
   if (res.statusCode !== 201) throw new Error(`seed of ${count}: ${res.statusCode} ${res.body}`);
 }
 
-function settledMemory(): { heapUsed: number; rss: number } {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 3; i++) gc();
-  const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
-  return { heapUsed: heapUsed + arrayBuffers, rss };
-}
-
 /** Heap growth per seeded request from its seed to its `CRSUC` (ids seeded first, then PUT one by one). */
 async function settledBytes(mock: Mock): Promise<number> {
   const ids: string[] = [];
@@ -99,7 +92,7 @@ async function settledBytes(mock: Mock): Promise<number> {
     const res = await mock.app.inject({ method: 'PUT', url: `${LIST_PATH}/${id}`, headers: { authorization: `OAuth ${mock.token}` }, payload: { status: 'CRSUC' } });
     if (res.statusCode !== 204) throw new Error(`PUT ${id}: ${res.statusCode} ${res.body}`);
   }
-  return (settledMemory().heapUsed - before.heapUsed) / SETTLED;
+  return (settledMemory().bytes - before.bytes) / SETTLED;
 }
 
 /**
@@ -221,7 +214,7 @@ export async function measureQueueMemory(options: QueueMemoryOptions, log: (line
     const settledBytesPerRequest = await settledBytes(small);
     const pages = read?.pages ?? null;
     const ratios = read?.ratios ?? null;
-    const heapBytesPerRequest = (after.heapUsed - before.heapUsed) / options.large;
+    const heapBytesPerRequest = (after.bytes - before.bytes) / options.large;
     const rssBytesPerRequest = (after.rss - before.rss) / options.large;
     return {
       queued: options.large,

@@ -17,6 +17,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TokenService, YEAR_MS, type TokenPolicy } from '../mock-concur/src/domain/token-service.js';
+import { settledMemory } from './lib/settled-memory.js';
 import { formatTable, verdict } from './lib/table.js';
 
 export const BYTES_PER_TOKEN_TARGET = 200;
@@ -56,20 +57,12 @@ export interface TokenMemoryResult {
   targets: Record<'bytesPerToken' | 'refreshCpu', boolean>;
 }
 
-function settled(): { bytes: number; rss: number } {
-  const gc = globalThis.gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  for (let i = 0; i < 3; i++) gc();
-  const { heapUsed, arrayBuffers, rss } = process.memoryUsage();
-  return { bytes: heapUsed + arrayBuffers, rss };
-}
-
 /** Heap plus array buffers (and RSS, for reference) the service holds after `load`, ÷ `count`. */
 function bytesPer(Service: TokenServiceClass, count: number, load: (service: MeasuredTokenService, count: number) => void): { bytes: number; rss: number } {
-  const before = settled();
+  const before = settledMemory();
   const service = new Service(POLICY);
   load(service, count);
-  const after = settled();
+  const after = settledMemory();
   // Keeps the service reachable until after the second reading.
   if (!service) throw new Error('unreachable');
   return { bytes: (after.bytes - before.bytes) / count, rss: (after.rss - before.rss) / count };
