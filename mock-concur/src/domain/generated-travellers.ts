@@ -2,7 +2,8 @@ import { randomFillSync } from 'node:crypto';
 import { DEMO } from './demo-data.js';
 import type { ConcurUser } from './directory.js';
 import type { Role } from './roles.js';
-import { digest, newId } from './secrets.js';
+import { NumberedIds } from './numbered-ids.js';
+import { digest } from './secrets.js';
 
 const FIRST = ['Ada', 'Bo', 'Chen', 'Dara', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lea', 'Mo', 'Nia', 'Oz', 'Pia'];
 const LAST = ['Ito', 'Khan', 'Lopez', 'Meyer', 'Novak', 'Okafor', 'Park', 'Quinn', 'Rossi', 'Silva', 'Tanaka', 'Ueda', 'Vogel', 'Wong'];
@@ -29,13 +30,13 @@ export interface TravellerSegment {
  * million of them cost 4 MB instead of ~1 GB of user objects and lookup maps. Cheap
  * deterministic names instead of faker (a million faker people take minutes); login ids
  * `traveler{n}.{tag}@load.demo.example` and loyalty numbers 8 000 000 000 + n are unique,
- * and ids are a random per-directory prefix ending in n, so every lookup is a parse. The user
- * objects handed out are built when asked for (the last few thousand are reused) and equal
- * every time (the fields never change).
+ * and ids name n (`NumberedIds`), so every lookup is a parse. The user objects handed out
+ * are built when asked for (the last few thousand are reused) and equal every time (the
+ * fields never change).
  */
 export class GeneratedTravellers {
-  /** `xxxxxxxx-xxxx-4xxx-yxxx-`: the id of traveller n is this and n as 12 hex digits. */
-  private readonly idPrefix = newId().slice(0, 24);
+  /** Traveller n's id names n. */
+  private readonly ids = new NumberedIds();
   private readonly segmentList: TravellerSegment[] = [];
   /** The random part of each traveller's login id, in the order they were added. */
   private tags = new Uint32Array(1024);
@@ -90,7 +91,7 @@ export class GeneratedTravellers {
   private build(n: number): ConcurUser {
     const loginId = this.loginIdOf(n);
     return {
-      id: this.idPrefix + n.toString(16).padStart(12, '0'),
+      id: this.ids.idOf(n),
       loginId,
       firstName: FIRST[n % FIRST.length]!,
       middleName: null,
@@ -118,11 +119,9 @@ export class GeneratedTravellers {
 
   /** The number of the traveller with this id (lower case), or -1. */
   numberOfId(id: string): number {
-    if (this.total === 0 || id.length !== 36 || !id.startsWith(this.idPrefix)) return -1;
-    const hex = id.slice(24);
-    if (!/^[0-9a-f]{12}$/.test(hex)) return -1;
-    const n = Number.parseInt(hex, 16);
-    return this.has(n) ? n : -1;
+    if (this.total === 0) return -1;
+    const n = this.ids.numberOf(id);
+    return n >= 0 && this.has(n) ? n : -1;
   }
 
   /** The number of the traveller with this loyalty number, or -1. */

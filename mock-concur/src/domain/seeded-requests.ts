@@ -2,7 +2,7 @@ import type { ConnectionRequestRecord } from './connection-requests.js';
 import type { ConcurUser } from './directory.js';
 import type { GeneratedTravellers } from './generated-travellers.js';
 import { newRequestRecord } from './new-request-record.js';
-import { newId } from './secrets.js';
+import { NumberedIds } from './numbered-ids.js';
 import { SettledSeededRecord, type SeedOf } from './settled-seeded-record.js';
 
 /**
@@ -22,12 +22,12 @@ interface SeededRun {
 /**
  * The requests of bulk seeds, as runs of numbers rather than a record each: until a request
  * first changes it is exactly as created, so its record can be built from its slot whenever
- * one is asked for (the queue then keeps its own copy). Ids are a random per-queue prefix
- * ending in the slot, so finding a seeded request by id is a parse, not a map.
+ * one is asked for (the queue then keeps its own copy). Ids name the slot (`NumberedIds`),
+ * so finding a seeded request by id is a parse, not a map.
  */
 export class SeededRequests implements SeedOf {
-  /** `xxxxxxxx-xxxx-4xxx-yxxx-`: the id of the request in slot s is this and s as 12 hex digits. */
-  private readonly idPrefix = newId().slice(0, 24);
+  /** The id of the request in slot s names s. */
+  private readonly ids = new NumberedIds();
   private readonly runs: SeededRun[] = [];
   /** Slots of seeded requests since removed (DELETE). */
   private readonly removed = new Set<number>();
@@ -59,16 +59,14 @@ export class SeededRequests implements SeedOf {
   }
 
   idOf(slot: number): string {
-    return this.idPrefix + slot.toString(16).padStart(12, '0');
+    return this.ids.idOf(slot);
   }
 
   /** The slot of the (not removed) seeded request with this id, or -1. */
   slotOfId(id: string): number {
-    if (this.total === 0 || id.length !== 36 || !id.startsWith(this.idPrefix)) return -1;
-    const hex = id.slice(24);
-    if (!/^[0-9a-f]{12}$/.test(hex)) return -1;
-    const slot = Number.parseInt(hex, 16);
-    return this.isLive(slot) ? slot : -1;
+    if (this.total === 0) return -1;
+    const slot = this.ids.numberOf(id);
+    return slot >= 0 && this.isLive(slot) ? slot : -1;
   }
 
   /** Whether the slot holds a seeded request not removed. */
