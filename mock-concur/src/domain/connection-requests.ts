@@ -332,8 +332,9 @@ export class ConnectionRequestQueue {
   remove(appKey: string, id: string, now: number): boolean {
     const q = this.settle(appKey, now);
     const slot = this.slotOf(id);
-    if (!q || this.peek(slot)?.appKey !== appKey) return false;
-    const record = this.hold(slot);
+    const found = this.peek(slot, false);
+    if (!q || found?.appKey !== appKey) return false;
+    const record = this.hold(slot, found);
     this.dequeue(q, record, now);
     q.connected.delete(slot);
     q.failed.delete(slot);
