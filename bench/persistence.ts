@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Options } from 'autocannon';
-import { installChildCleanup, spawnChild, waitForOutput, type Child } from './lib/children.js';
+import { installChildCleanup, type Child } from './lib/children.js';
 import { expectStatus, httpRequest } from './lib/http.js';
 import { adminTokens, refreshQuery, TOKEN_PATH } from './lib/mock-api.js';
-import { pinLoadGenerator, pinnedCommand } from './lib/cpus.js';
+import { pinLoadGenerator } from './lib/cpus.js';
 import { processCpuMs } from './lib/proc-stats.js';
-import { assertMockBuilt, mockArgs, REPO_ROOT } from './lib/servers.js';
+import { assertMockBuilt, startMock } from './lib/servers.js';
 import { summarize } from './lib/stats.js';
 
 /**
@@ -64,9 +64,7 @@ interface Workload {
 }
 
 async function start(side: Side, stateDir: string, cpu: number | undefined): Promise<Server> {
-  const extra = side === 'disk' ? ['--state-dir', stateDir] : [];
-  const child = spawnChild(`mock (${side})`, ...pinnedCommand(cpu, process.execPath, mockArgs(0, ['--clock', 'system', ...extra])), { cwd: REPO_ROOT });
-  const url = (await waitForOutput(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 20_000))[1]!;
+  const { url, child } = await startMock(side === 'disk' ? ['--state-dir', stateDir] : [], { cpu });
   return { side, url, child };
 }
 
