@@ -1,6 +1,7 @@
 import formbody from '@fastify/formbody';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { prepareDemoPeople } from './domain/demo-people.js';
 import './fastify-types.js';
 import { compileOnFirstUse } from './http/compile-on-first-use.js';
 import { answerFormat, isControl } from './http/control-path.js';
@@ -67,9 +68,10 @@ export async function buildMockConcur(input: MockConcurInput = {}): Promise<Fast
   });
   // Concur's endpoints answer JSON errors as {"Error": {…}} (or flat: --json-errors flat); the control API is the mock's own, flat.
   const wrapJsonErrors = (request: FastifyRequest) => (request.mock ?? app.mock).options.jsonErrors === 'wrapped' && !isControl(request);
+  await prepareDemoPeople(options.seed, options.demoTravelers);
   const root = new MockState(options);
   app.decorate('mock', root);
-  app.decorate('sandboxes', new SandboxRegistry(root, { maxSandboxes: options.maxSandboxes, idleTtlMs: options.sandboxIdleTtlMs, wallClock: options.wallClock }));
+  app.decorate('sandboxes', await SandboxRegistry.open(root, { maxSandboxes: options.maxSandboxes, idleTtlMs: options.sandboxIdleTtlMs, wallClock: options.wallClock }));
   app.addHook('onClose', async () => {
     await app.sandboxes.closeAll();
     await root.close();

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildMockConcur } from './app.js';
-import { DEMO } from './domain/demo-data.js';
+import { DEMO } from './domain/demo-accounts.js';
 import { MINUTE_MS } from './domain/token-service.js';
 import type { MockConcurInput } from './options.js';
 

@@ -8,7 +8,7 @@ import './fastify-types.js';
 
 export { buildMockConcur } from './app.js';
 export { defaultOptions, InvalidMockOptionsError, type MockConcurInput, type MockConcurOptions } from './options.js';
-export { DEMO } from './domain/demo-data.js';
+export { DEMO } from './domain/demo-accounts.js';
 export type { Clock, ClockMode } from './domain/clock.js';
 export type { QueueMode } from './domain/connection-requests.js';
 export type { FaultRule, FaultRuleInput } from './http/faults.js';

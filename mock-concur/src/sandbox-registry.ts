@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareDemoPeople } from './domain/demo-people.js';
 import { writeFileDurablySync, fsyncDir } from './persistence/state-files.js';
 import { sandboxMockOptions, type SandboxOptions } from './sandbox-options.js';
 import { MockState } from './state.js';
@@ -56,13 +57,19 @@ export class SandboxRegistry {
   private readonly dir: string | null;
   private readonly warn: (message: string) => void;
 
-  constructor(
+  /** The registry, with the durable sandboxes a state dir holds restored. */
+  static async open(root: MockState, settings: SandboxRegistrySettings): Promise<SandboxRegistry> {
+    const registry = new SandboxRegistry(root, settings);
+    if (registry.dir) await registry.restoreDurable(registry.dir);
+    return registry;
+  }
+
+  private constructor(
     private readonly root: MockState,
     private readonly settings: SandboxRegistrySettings,
   ) {
     this.warn = settings.warn ?? ((message) => console.error(`mock-concur: ${message}`));
     this.dir = root.options.stateDir === undefined ? null : join(root.options.stateDir, 'sandboxes');
-    if (this.dir) this.restoreDurable(this.dir);
     // Unref'd: a sweep never keeps a process (or a test run) alive.
     this.sweeper = settings.idleTtlMs > 0 ? setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, settings.idleTtlMs / 4))).unref() : null;
   }
@@ -75,7 +82,9 @@ export class SandboxRegistry {
     return this.settings.maxSandboxes;
   }
 
-  create(options: SandboxOptions): CreateResult {
+  async create(options: SandboxOptions): Promise<CreateResult> {
+    // Before anything is decided: from here on it runs in one go, as if alone.
+    await this.prepare(options);
     this.sweep();
     if (this.sandboxes.size >= this.settings.maxSandboxes) return { ok: false, reason: 'full' };
     const durable = options.durable === true;
@@ -134,6 +143,11 @@ export class SandboxRegistry {
     await Promise.all([...this.sandboxes.values()].map((s) => s.state.close()));
   }
 
+  /** What the sandbox's demo data needs loaded (faker, for a seed of its own). */
+  private prepare(options: SandboxOptions): Promise<void> {
+    return prepareDemoPeople(options.seed ?? this.root.options.seed, options.travelers ?? this.root.options.demoTravelers);
+  }
+
   private add(id: string, options: SandboxOptions, stateDir: string | undefined, createdAt: number): Sandbox {
     const state = new MockState(sandboxMockOptions(this.root.options, options, stateDir), { id, signer: () => this.root.signer() });
     const sandbox: Sandbox = { id, state, options, durable: stateDir !== undefined, createdAt, lastUsedAt: createdAt };
@@ -180,7 +194,7 @@ export class SandboxRegistry {
   }
 
   /** Durable sandboxes come back as they were; a damaged one is set aside with a warning, never a failed start. */
-  private restoreDurable(dir: string): void {
+  private async restoreDurable(dir: string): Promise<void> {
     if (!existsSync(dir)) return;
     for (const name of readdirSync(dir)) {
       if (!SANDBOX_ID.test(name)) continue;
@@ -188,6 +202,7 @@ export class SandboxRegistry {
       try {
         const saved = JSON.parse(readFileSync(join(path, SANDBOX_FILE), 'utf8')) as { format?: unknown; id?: unknown; createdAt?: unknown; options?: unknown };
         if (saved.format !== SANDBOX_FORMAT || saved.id !== name || typeof saved.createdAt !== 'number' || typeof saved.options !== 'object' || saved.options === null) throw new Error(`${SANDBOX_FILE} is not a mock-concur sandbox`);
+        await this.prepare(saved.options as SandboxOptions);
         this.add(name, saved.options as SandboxOptions, path, saved.createdAt);
       } catch (error) {
         const aside = `${path}.damaged-${this.settings.wallClock()}`;

@@ -1,28 +1,9 @@
-import { Faker, en } from '@faker-js/faker';
+import { DEMO } from './demo-accounts.js';
 import type { AppCenterRedirect } from './directory.js';
+import { demoPeople } from './demo-people.js';
 import type { World } from './world.js';
-import { CONREQ_SCOPE, WEB_SERVICES_ADMINISTRATOR } from './roles.js';
+import { WEB_SERVICES_ADMINISTRATOR } from './roles.js';
 import { MINUTE_MS } from './token-service.js';
-
-/** The fixed demo credentials: tests, demos and other tools rely on these exact values. */
-export const DEMO = Object.freeze({
-  app: Object.freeze({
-    name: 'Demo TripLink Partner',
-    consumerKey: 'demo-consumer-key',
-    consumerSecret: 'demo-consumer-secret',
-    scopes: [CONREQ_SCOPE, 'USER', 'ITINER', 'TRVPRF'],
-    redirectUri: 'http://127.0.0.1:3000/concur/callback',
-  }),
-  otherApp: Object.freeze({
-    name: 'Other Partner',
-    consumerKey: 'other-consumer-key',
-    consumerSecret: 'other-consumer-secret',
-    scopes: [CONREQ_SCOPE],
-    redirectUri: 'http://127.0.0.1:3001/callback',
-  }),
-  admin: Object.freeze({ loginId: 'wsadmin@demo.example', password: 'demo-password' }),
-  traveler: Object.freeze({ loginId: 'traveler@demo.example', password: 'demo-password', loyaltyNumber: '7000000001' }),
-});
 
 /**
  * Seeds the demo apps and users, then `travelers` faker-generated users each with a pending
@@ -48,9 +29,9 @@ export function seedDemoData(world: World, seed: number, travelers: number, now:
     scopes: DEMO.otherApp.scopes,
     redirectUris: [DEMO.otherApp.redirectUri],
   });
-  const faker = new Faker({ locale: [en], seed });
+  const people = demoPeople(seed, travelers);
   directory.addUser({
-    id: faker.string.uuid(),
+    id: people.adminId,
     loginId: DEMO.admin.loginId,
     firstName: 'Wanda',
     lastName: 'Webservices',
@@ -59,7 +40,7 @@ export function seedDemoData(world: World, seed: number, travelers: number, now:
     password: DEMO.admin.password,
   });
   directory.addUser({
-    id: faker.string.uuid(),
+    id: people.travelerId,
     loginId: DEMO.traveler.loginId,
     firstName: 'Taylor',
     middleName: 'J',
@@ -68,23 +49,10 @@ export function seedDemoData(world: World, seed: number, travelers: number, now:
     emails: [DEMO.traveler.loginId, 'taylor.traveler@example.com'],
     password: DEMO.traveler.password,
   });
-  for (let i = 0; i < travelers; i++) {
-    const firstName = faker.person.firstName();
-    const lastName = faker.person.lastName();
-    const middleName = faker.helpers.maybe(() => faker.person.middleName(), { probability: 0.3 }) ?? null;
-    const loginId = faker.internet.email({ firstName, lastName, provider: 'travelers.demo.example' }).toLowerCase();
-    const extraEmails = faker.helpers.multiple(() => faker.internet.email({ firstName, lastName, provider: 'example.com' }).toLowerCase(), { count: { min: 0, max: 2 } });
-    const user = directory.addUser({
-      id: faker.string.uuid(),
-      loginId: directory.user(loginId) ? `${i}.${loginId}` : loginId,
-      firstName,
-      middleName,
-      lastName,
-      loyaltyNumber: faker.string.numeric(10),
-      emails: [loginId, ...extraEmails],
-      password: DEMO.traveler.password,
-    });
+  people.travellers.forEach((traveller, i) => {
+    const { requestId, ...fields } = traveller;
+    const user = directory.addUser({ ...fields, password: DEMO.traveler.password });
     // Staggered creation times, oldest first, so the queue order reads naturally.
-    queue.create(DEMO.app.consumerKey, user, now - (travelers - i) * MINUTE_MS, faker.string.uuid());
-  }
+    queue.create(DEMO.app.consumerKey, user, now - (travelers - i) * MINUTE_MS, requestId);
+  });
 }

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { DEMO } from './demo-data.js';
+import { DEMO } from './demo-accounts.js';
 import type { ConcurUser } from './directory.js';
 import type { Role } from './roles.js';
 import { NumberedIds } from './numbered-ids.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addBulkTravellers } from '../../../mock-concur/src/domain/bulk-travellers.js';
 import type { ConnectionRequestRecord, ConnectionRequestView } from '../../../mock-concur/src/domain/connection-requests.js';
-import { DEMO } from '../../../mock-concur/src/domain/demo-data.js';
+import { DEMO } from '../../../mock-concur/src/domain/demo-accounts.js';
 import type { ConcurUser } from '../../../mock-concur/src/domain/directory.js';
 import { STATUS_CODES, type StatusCode } from '../../../mock-concur/src/domain/status-codes.js';
 import { createWorld, type World } from '../../../mock-concur/src/domain/world.js';

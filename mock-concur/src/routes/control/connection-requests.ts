@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { addBulkTravellers } from '../../domain/bulk-travellers.js';
-import { DEMO } from '../../domain/demo-data.js';
+import { DEMO } from '../../domain/demo-accounts.js';
 import { errors } from '../../wire/errors.js';
 import { integerParam } from '../../wire/params.js';
 import { pageRequest } from './paging.js';

@@ -32,7 +32,7 @@ export async function sandboxRoutes(app: FastifyInstance): Promise<void> {
       atRoot(request);
       let created;
       try {
-        created = app.sandboxes.create(request.body);
+        created = await app.sandboxes.create(request.body);
       } catch (error) {
         if (error instanceof InvalidMockOptionsError) throw errors.invalidBody(error.message.replace(/^mock-concur option /, ''));
         throw error;
