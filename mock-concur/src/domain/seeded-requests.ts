@@ -116,15 +116,30 @@ export class SeededRequests implements SeedOf {
     return new SettledSeededRecord(record as ConnectionRequestRecord & { outcome: 'Connected' | 'Failed' }, this, slot);
   }
 
+  /** The app of the seeded request in `slot` (live or not). */
+  appKeyOf(slot: number): string {
+    return this.seededRun(slot).appKey;
+  }
+
+  /** When the seeded request in `slot` (live or not) was created. */
+  createdAtOf(slot: number): number {
+    return this.seededRun(slot).createdAt;
+  }
+
   /** The traveller of the seeded request in `slot` (live or not), as it was created with. */
   travellerOf(slot: number): ConcurUser {
-    const run = this.runAt(slot);
-    if (!run) throw new Error(`slot ${slot} holds no seeded request`);
+    const run = this.seededRun(slot);
     return run.travellers.user(run.firstTraveller + (slot - run.firstSlot));
   }
 
   remove(slot: number): void {
     if (this.isLive(slot)) this.removed.add(slot);
+  }
+
+  private seededRun(slot: number): SeededRun {
+    const run = this.runAt(slot);
+    if (!run) throw new Error(`slot ${slot} holds no seeded request`);
+    return run;
   }
 
   private runAt(slot: number): SeededRun | undefined {
