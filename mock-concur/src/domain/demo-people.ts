@@ -26,8 +26,8 @@ let faker: FakerDemoPeople | undefined;
 
 /**
  * Loads faker if `demoPeople(seed, travellers)` will need it. faker and its English locale
- * are a fifth of the bin's program and a twentieth of its start, for twelve names that
- * are the same on every start with the default seed: those come from a table made by
+ * are a fifth of the bin's program and a tenth of its start (23-28 ms), for twelve people
+ * who are the same on every start with the default seed: those come from a table made by
  * faker itself (default-demo-people.ts), and faker is loaded only for another seed or more
  * travellers. Call it before building a state with those options.
  */
