@@ -3,10 +3,11 @@
 // faker's output changes (test/unit/domain/demo-people.test.ts says so).
 import { writeFileSync } from 'node:fs';
 import { fakerDemoPeople } from '../mock-concur/src/domain/faker-demo-people.js';
+import { defaultOptions } from '../mock-concur/src/options.js';
 
-const SEED = 1;
-const TRAVELLERS = 12;
-const people = fakerDemoPeople(SEED, TRAVELLERS);
+// The table is what a start with the default options would have faker make.
+const SEED = defaultOptions.seed;
+const people = fakerDemoPeople(SEED, defaultOptions.demoTravelers);
 const file = new URL('../mock-concur/src/domain/default-demo-people.ts', import.meta.url);
 writeFileSync(
   file,

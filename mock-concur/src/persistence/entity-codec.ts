@@ -56,7 +56,7 @@ export function decodeUser(stored: StoredUser): ConcurUser {
   return { ...stored, roles: new Set(stored.roles) };
 }
 
-/** Field by field, not a spread: a settled seeded record reads its id and user through getters. */
+/** Field by field, not a spread: a settled seeded record reads its id, app, creation time and user through getters. */
 export function encodeConnectionRequest(record: ConnectionRequestRecord): StoredConnectionRequest {
   return {
     id: record.id,
