@@ -5,7 +5,8 @@
  * are summed per area (the mock's folders, each dependency, Node's HTTP internals, GC) and per
  * function. What the README's "Where the time goes" is written from. `--bare` then profiles
  * the same load against bare Fastify (bundled, answering the mock's body), so each area can be
- * read beside the floor's.
+ * read beside the floor's. `--state-dir` runs the mock with a fresh state dir (every change
+ * fdatasynced before its answer): where `bench:persistence`'s extra CPU goes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { runBenchmark } from './lib/run-benchmark.js';
 import { probeEndpoint, requestShape, throughputEndpoints, type Endpoint, type EndpointKind } from './sections/throughput.js';
 
 const { values } = parseArgs({
-  options: { endpoint: { type: 'string', default: 'token refresh' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '25' }, bare: { type: 'boolean', default: false } },
+  options: { endpoint: { type: 'string', default: 'token refresh' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '25' }, bare: { type: 'boolean', default: false }, 'state-dir': { type: 'boolean', default: false } },
   strict: true,
 });
 const KINDS: readonly EndpointKind[] = ['token refresh', 'native login', 'code exchange', 'client credentials', 'list JSON', 'list XML', 'list v3.0 JSON', 'list v3.0 XML', 'get by id', 'put'];
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const bundled = values.bare ? await bundleBare() : null;
   try {
     const profileFlags = (name: string) => ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${name}.cpuprofile`];
-    const mock = await startMock([], { cpu, nodeFlags: profileFlags('mock') });
+    const mock = await startMock(values['state-dir'] ? ['--state-dir', join(dir, 'state')] : [], { cpu, nodeFlags: profileFlags('mock') });
     let body: { text: string; contentType: string } | null = null;
     let endpoint: Endpoint | undefined;
     try {
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       [endpoint] = await throughputEndpoints(mock.url, 10, [kind]);
       const probe = await probeEndpoint(mock.url, endpoint!);
       body = { text: probe.body, contentType: String(probe.headers['content-type'] ?? '') };
-      await print('mock-concur', endpoint!, await load(mock, endpoint!), join(dir, 'mock.cpuprofile'), MOCK_ENTRY, () => mock.child.stop());
+      await print(values['state-dir'] ? 'mock-concur --state-dir' : 'mock-concur', endpoint!, await load(mock, endpoint!), join(dir, 'mock.cpuprofile'), MOCK_ENTRY, () => mock.child.stop());
     } finally {
       await mock.child.stop();
     }
