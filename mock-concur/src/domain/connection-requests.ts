@@ -147,7 +147,8 @@ export class ConnectionRequestQueue {
   /**
    * By slot: requests are numbered in creation order. A request made one at a time has its
    * record here from the start; a seeded one (see `SeededRequests`) only from its first
-   * change, until then its slot holds undefined (as does a removed request's).
+   * change until it is final: before and after, its slot holds undefined (as does a removed
+   * request's) and `SeededRequests` builds its record when one is read.
    */
   private readonly records: (ConnectionRequestRecord | undefined)[] = [];
   /** The slots of the requests not seeded, by id (a seeded request's id names its slot). */
@@ -598,14 +599,14 @@ export class ConnectionRequestQueue {
     this.changed(record);
     record.outcome = outcome;
     (outcome === 'Connected' ? q.connected : q.failed).add(slot);
-    // A final seeded request keeps only what differs from its seed (SettledSeededRecord).
-    if (this.records[slot] === record) this.records[slot] = this.seeded.settled(slot, record) ?? record;
+    // A final seeded request keeps only what differs from its seed, in columns (SettledOutcomes).
+    if (this.records[slot] === record && this.seeded.settle(slot, record)) this.records[slot] = undefined;
   }
 
   /** A restored request is its user's latest if it is open, or newer than the final one already known. */
   private restoreLatest(slot: number, record: ConnectionRequestRecord): void {
     const key = openKey(record.appKey, record.user.loginId);
-    const known = this.records[this.latestByUser.get(key) ?? FORGOTTEN];
+    const known = this.peek(this.latestByUser.get(key) ?? FORGOTTEN);
     if (!known || known === record || record.outcome === null || (known.outcome !== null && record.createdAt >= known.createdAt)) this.latestByUser.set(key, slot);
   }
 
@@ -619,7 +620,7 @@ export class ConnectionRequestQueue {
    * traveller kept for the next read, unless `keepTraveller` is false: the caller changes it).
    */
   private peek(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
-    return slot < 0 ? undefined : (this.records[slot] ?? this.seeded.asCreated(slot, keepTraveller));
+    return slot < 0 ? undefined : (this.records[slot] ?? this.seeded.current(slot, keepTraveller));
   }
 
   /**
@@ -628,7 +629,7 @@ export class ConnectionRequestQueue {
    */
   private hold(slot: number, peeked?: ConnectionRequestRecord): ConnectionRequestRecord {
     let record = this.records[slot];
-    if (!record) this.records[slot] = record = peeked ?? this.seeded.asCreated(slot, false)!;
+    if (!record) this.records[slot] = record = peeked ?? this.seeded.current(slot, false)!;
     return record;
   }
 

@@ -3,6 +3,7 @@ import type { ConcurUser } from './directory.js';
 import type { GeneratedTravellers } from './generated-travellers.js';
 import { newRequestRecord } from './new-request-record.js';
 import { NumberedIds } from './numbered-ids.js';
+import { SettledOutcomes } from './settled-outcomes.js';
 import { SettledSeededRecord, type SeedOf } from './settled-seeded-record.js';
 
 /**
@@ -31,6 +32,8 @@ export class SeededRequests implements SeedOf {
   private readonly runs: SeededRun[] = [];
   /** Slots of seeded requests since removed (DELETE). */
   private readonly removed = new Set<number>();
+  /** What PUTs left of the seeded requests that are final. */
+  private readonly outcomes = new SettledOutcomes();
   private total = 0;
 
   /** Seeded requests not removed. */
@@ -96,9 +99,16 @@ export class SeededRequests implements SeedOf {
   }
 
   /**
-   * The request in `slot` as it was created, or undefined if the slot holds no live seeded
+   * The seeded request in `slot` as it is now, built for the call: as created, or final (a
+   * `SettledSeededRecord` over its outcome); undefined if the slot holds no live seeded
    * request. `keepTraveller: false` when the caller keeps the record (see GeneratedTravellers.user).
    */
+  current(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
+    if (!this.isLive(slot)) return undefined;
+    return this.outcomes.has(slot) ? new SettledSeededRecord(this, this.outcomes, slot) : this.asCreated(slot, keepTraveller);
+  }
+
+  /** The request in `slot` as it was created, or undefined if the slot holds no live seeded request. */
   asCreated(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
     const run = this.runAt(slot);
     if (!run || this.removed.has(slot)) return undefined;
@@ -107,13 +117,15 @@ export class SeededRequests implements SeedOf {
   }
 
   /**
-   * What to keep of the final `record` of the live seeded request in `slot` (a record
-   * `asCreated` began): its outcome and counters, its traveller by number. Undefined when the
-   * slot holds no live seeded request, or the record is not final and out of every queue.
+   * Keeps the final `record` of the live seeded request in `slot` (a record `asCreated`
+   * began) as its outcome and counters: the caller may then drop the record (`current`
+   * builds it again). False, keeping nothing, when the slot holds no live seeded request or
+   * the record is not final and out of every queue.
    */
-  settled(slot: number, record: ConnectionRequestRecord): SettledSeededRecord | undefined {
-    if (!this.isLive(slot) || record.outcome === null || record.queueKey !== null || record.handout !== null) return undefined;
-    return new SettledSeededRecord(record as ConnectionRequestRecord & { outcome: 'Connected' | 'Failed' }, this, slot);
+  settle(slot: number, record: ConnectionRequestRecord): boolean {
+    if (!this.isLive(slot) || record.outcome === null || record.queueKey !== null || record.handout !== null) return false;
+    this.outcomes.settle(slot, record as ConnectionRequestRecord & { outcome: 'Connected' | 'Failed' });
+    return true;
   }
 
   /** The app of the seeded request in `slot` (live or not). */
@@ -133,7 +145,9 @@ export class SeededRequests implements SeedOf {
   }
 
   remove(slot: number): void {
-    if (this.isLive(slot)) this.removed.add(slot);
+    if (!this.isLive(slot)) return;
+    this.removed.add(slot);
+    this.outcomes.forget(slot);
   }
 
   private seededRun(slot: number): SeededRun {
