@@ -1,3 +1,5 @@
+import { grown } from './grown-column.js';
+
 /** A SHA-256 digest's length: the key of every row. */
 export const DIGEST_BYTES = 32;
 
@@ -232,27 +234,6 @@ export class DigestTable<S extends Record<string, ColumnType>> {
 
 function homeSlot(bytes: Uint8Array, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-}
-
-type TypedColumn = Float64Array | Int32Array | Uint16Array | Uint8Array;
-/** `ArrayBuffer.prototype.transfer` (Node ≥ 21; Node 20 has none). */
-type Transferable = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
-
-/**
- * `from`'s values in a column `length` long, the new part zeroed. Where ArrayBuffers transfer
- * (Node ≥ 21), the old buffer is handed over, grown in place when the allocator can, and its
- * memory is released at once; elsewhere it is copied and the old one waits for a full
- * collection, so a table growing under load holds up to twice its size in outgrown arrays.
- */
-function grown<T extends TypedColumn>(from: T, length: number): T {
-  const Column = from.constructor as new (source: number | ArrayBuffer) => T;
-  const buffer = from.buffer as Transferable;
-  if (typeof buffer.transfer === 'function' && from.byteOffset === 0 && from.byteLength === buffer.byteLength) {
-    return new Column(buffer.transfer(length * from.BYTES_PER_ELEMENT));
-  }
-  const to = new Column(length);
-  to.set(from as never);
-  return to;
 }
 
 /** A key's 32 digest bytes when it is base64url of exactly them (as `digest()` writes), else null. */

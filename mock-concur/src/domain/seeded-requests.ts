@@ -74,7 +74,7 @@ export class SeededRequests implements SeedOf {
 
   /** Whether the slot holds a seeded request not removed. */
   isLive(slot: number): boolean {
-    return this.runAt(slot) !== undefined && !this.removed.has(slot);
+    return this.liveRun(slot) !== undefined;
   }
 
   /** The slot of the seeded request of the traveller with this login id for `appKey`, or -1. */
@@ -104,16 +104,15 @@ export class SeededRequests implements SeedOf {
    * request. `keepTraveller: false` when the caller keeps the record (see GeneratedTravellers.user).
    */
   current(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
-    if (!this.isLive(slot)) return undefined;
-    return this.outcomes.has(slot) ? new SettledSeededRecord(this, this.outcomes, slot) : this.asCreated(slot, keepTraveller);
+    const run = this.liveRun(slot);
+    if (!run) return undefined;
+    return this.outcomes.has(slot) ? new SettledSeededRecord(this, this.outcomes, slot) : this.created(run, slot, keepTraveller);
   }
 
   /** The request in `slot` as it was created, or undefined if the slot holds no live seeded request. */
   asCreated(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
-    const run = this.runAt(slot);
-    if (!run || this.removed.has(slot)) return undefined;
-    const i = slot - run.firstSlot;
-    return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i, keepTraveller), run.createdAt, [run.createdAt, run.firstSeq + i]);
+    const run = this.liveRun(slot);
+    return run && this.created(run, slot, keepTraveller);
   }
 
   /**
@@ -154,6 +153,17 @@ export class SeededRequests implements SeedOf {
     const run = this.runAt(slot);
     if (!run) throw new Error(`slot ${slot} holds no seeded request`);
     return run;
+  }
+
+  /** The run of the seeded request in `slot` unless it was removed. */
+  private liveRun(slot: number): SeededRun | undefined {
+    const run = this.runAt(slot);
+    return run && !this.removed.has(slot) ? run : undefined;
+  }
+
+  private created(run: SeededRun, slot: number, keepTraveller: boolean): ConnectionRequestRecord {
+    const i = slot - run.firstSlot;
+    return newRequestRecord(this.idOf(slot), run.appKey, run.travellers.user(run.firstTraveller + i, keepTraveller), run.createdAt, [run.createdAt, run.firstSeq + i]);
   }
 
   private runAt(slot: number): SeededRun | undefined {

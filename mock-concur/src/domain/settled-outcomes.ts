@@ -1,4 +1,5 @@
 import type { ConnectionRequestRecord } from './connection-requests.js';
+import { grown } from './grown-column.js';
 import { STATUS_CODES, type StatusCode } from './status-codes.js';
 
 type FinalOutcome = 'Connected' | 'Failed';
@@ -76,16 +77,12 @@ export class SettledOutcomes {
   /** Half again as many slots (at least up to `slot`): the slack stays under a third. */
   private grow(slot: number): void {
     const capacity = Math.max(FIRST_CAPACITY, slot + 1, Math.ceil(this.outcome.length * 1.5));
-    this.outcome = grown(this.outcome, new Uint8Array(capacity));
-    this.lastCode = grown(this.lastCode, new Uint8Array(capacity));
-    this.lastModified = grown(this.lastModified, new Float64Array(capacity));
-    this.userErrorRequeues = grown(this.userErrorRequeues, new Int32Array(capacity));
-    this.retryRequeues = grown(this.retryRequeues, new Int32Array(capacity));
-    this.leaseRequeues = grown(this.leaseRequeues, new Int32Array(capacity));
+    this.outcome = grown(this.outcome, capacity);
+    this.lastCode = grown(this.lastCode, capacity);
+    this.lastModified = grown(this.lastModified, capacity);
+    this.userErrorRequeues = grown(this.userErrorRequeues, capacity);
+    this.retryRequeues = grown(this.retryRequeues, capacity);
+    this.leaseRequeues = grown(this.leaseRequeues, capacity);
   }
 }
 
-function grown<T extends Uint8Array | Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
-}
