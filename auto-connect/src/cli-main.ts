@@ -2,6 +2,7 @@ import { createConcurClient } from 'concur-partner-client';
 import { USAGE, UsageError, parseCliCommand } from './cli-options.js';
 import { progressPrinter, summaryTable, type Output } from './cli-progress.js';
 import { loadMembers, membersMatcher, MembersFileError } from './members-matcher.js';
+import { PACKAGE_VERSION } from './package-version.js';
 import { createAutoConnectWorker } from './worker.js';
 
 export interface CliIo {
@@ -25,6 +26,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (command.help) {
     io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.version) {
+    io.stdout.write(`${PACKAGE_VERSION}\n`);
     return 0;
   }
   let members;

@@ -26,6 +26,7 @@ request token, matches the user against partner members and PUTs the outcome.
   --page-size N             requests per page, 1-10 (default 10)
   --format json|xml         wire format (default json)
   --api-version 3.0|3.1|3.2 Connection Requests version (default 3.2; oauth2 needs 3.2)
+  -v, --version             print the version and exit
   -h, --help                this text
 
 Outcomes: a known loyalty number with the same last name → CRSUC; an unknown number → CREU1;
@@ -38,6 +39,7 @@ export class UsageError extends Error {
 
 export interface CliCommand {
   help: boolean;
+  version: boolean;
   flow: 'legacy' | 'oauth2';
   baseUrl: string;
   consumerKey: string;
@@ -76,15 +78,18 @@ export function parseCliCommand(argv: readonly string[], env: NodeJS.ProcessEnv)
         format: { type: 'string' },
         'api-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const pick = (flag: string | undefined, name: string) => flag || env[name] || undefined;
+  // Neither needs the worker's settings.
   const help = values.help ?? false;
+  const version = values.version ?? false;
   const required = (value: string | undefined, what: string) => {
-    if (!value && !help) throw new UsageError(`${what} is required`);
+    if (!value && !help && !version) throw new UsageError(`${what} is required`);
     return value ?? '';
   };
   const format = values.format;
@@ -99,6 +104,7 @@ export function parseCliCommand(argv: readonly string[], env: NodeJS.ProcessEnv)
   const interval = whole('--poll-interval', pick(values['poll-interval'], 'POLL_INTERVAL_SECONDS'), 0, 86_400);
   return {
     help,
+    version,
     flow,
     baseUrl: pick(values['base-url'], 'CONCUR_BASE_URL') ?? 'http://127.0.0.1:8080',
     consumerKey: required(pick(values['consumer-key'], 'CONSUMER_KEY'), '--consumer-key'),

@@ -3,6 +3,8 @@
  * `concur-contracts verify --base-url URL` and `concur-contracts export-pact --out DIR`: one bin,
  * a command per word. Each command parses its own flags from what follows the word.
  */
+import { PACKAGE_VERSION } from './package-version.js';
+
 const COMMANDS: Record<string, () => Promise<unknown>> = {
   verify: () => import('./cli/verify.js'),
   'export-pact': () => import('./cli/export-pact.js'),
@@ -13,12 +15,16 @@ const USAGE = `Usage: concur-contracts <command> [options]
   verify --base-url URL     replay every contract interaction against a provider (the mock or your Concur sandbox)
   export-pact --out DIR     write the fixtures as one Pact v3 file
 
-Run a command with --help for its options.`;
+Run a command with --help for its options; -v, --version prints the version.`;
 
 const command = process.argv[2];
 if (command === undefined || command === '-h' || command === '--help') {
   console.log(USAGE);
   process.exit(command === undefined ? 2 : 0);
+}
+if (command === '-v' || command === '--version') {
+  console.log(PACKAGE_VERSION);
+  process.exit(0);
 }
 const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
 if (!run) {

@@ -5,6 +5,7 @@ import { buildMockConcur } from './app.js';
 import { DEMO } from './domain/demo-accounts.js';
 import { MINUTE_MS } from './domain/token-service.js';
 import type { MockConcurInput } from './options.js';
+import { PACKAGE_VERSION } from './package-version.js';
 
 const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this repository: npm start -- …)
 
@@ -44,6 +45,7 @@ const USAGE = `Usage: mock-concur [options]   (npx mock-concur; in this reposito
   --state-dir DIR             keep the state in DIR: every acknowledged change survives a
                               restart and a kill -9 (env STATE_DIR; default: in memory only)
   --log-level LEVEL           fatal|error|warn|info|debug|trace|silent (default info)
+  -v, --version               print the version and exit
   -h, --help                  this text`;
 
 function fail(message: string): never {
@@ -92,6 +94,7 @@ try {
       'sandbox-idle-ttl': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
     strict: true,
   });
@@ -101,6 +104,10 @@ try {
 const args = parsed.values;
 if (args.help) {
   console.log(USAGE);
+  process.exit(0);
+}
+if (args.version) {
+  console.log(PACKAGE_VERSION);
   process.exit(0);
 }
 

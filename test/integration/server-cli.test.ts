@@ -1,6 +1,7 @@
 import { SOURCE_NODE_ARGS } from '../support/node-args.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /** Runs the CLI from source (through tsx), as `npm start` runs its bundle. */
@@ -79,6 +80,18 @@ describe('the mock-concur CLI', () => {
       const [code] = await once(proc, 'exit');
       expect(code).toBe(2);
       expect(err).toContain('Usage: mock-concur [options]');
+    }
+  });
+
+  it('prints its package version for --version and -v, and exits 0 without starting', async () => {
+    const { version } = JSON.parse(readFileSync('mock-concur/package.json', 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const proc = startCli([flag, '--port', '0']);
+      let out = '';
+      proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const [code] = await once(proc, 'exit');
+      expect(code).toBe(0);
+      expect(out).toBe(`${version}\n`);
     }
   });
 });

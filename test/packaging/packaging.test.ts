@@ -218,6 +218,21 @@ describe(`the npm packages, installed from their tarballs (node ${process.versio
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('every bin answers --version with its installed package’s version, and the mock’s health names it', async () => {
+    const installed = (name: string) => (JSON.parse(readFileSync(join(full, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    // Each package's bin has its package's name.
+    for (const name of ['mock-concur', 'concur-auto-connect', 'concur-contracts']) {
+      const { stdout } = await sh(NPM, ['exec', '--offline', '--', name, '--version'], full);
+      expect(stdout.trim(), name).toBe(installed(name));
+    }
+    const server = await startServer(process.execPath, ['node_modules/mock-concur/dist/bundle/mock-concur.js', '--port', '0', '--log-level', 'warn'], full);
+    try {
+      expect(((await (await fetch(`${server.url}/_mock/health`)).json()) as { version: string }).version).toBe(installed('mock-concur'));
+    } finally {
+      await stop(server.child);
+    }
+  }, 60_000);
+
   it('npx concur-auto-connect --once and npx concur-contracts verify run against the bin’s mock', async () => {
     const server = await startServer(process.execPath, ['node_modules/mock-concur/dist/bundle/mock-concur.js', '--port', '0', '--log-level', 'warn'], full);
     try {

@@ -9,6 +9,8 @@ export type ConnectionRequestStatus = 'Pending' | 'Processing' | 'Retry' | 'Conn
 
 export interface MockHealth {
   status: 'ok';
+  /** The mock-concur package's version. */
+  version: string;
   now: string;
   queueMode: 'peek' | 'lease';
   connectionRequests: Record<ConnectionRequestStatus, number>;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../../wire/errors.js';
+import { PACKAGE_VERSION } from '../../package-version.js';
 import type { MockState } from '../../state.js';
 import { iso } from './views.js';
 
@@ -9,6 +10,8 @@ export async function healthAndClockRoutes(app: FastifyInstance): Promise<void> 
 
   app.get('/_mock/health', async ({ mock }) => ({
     status: 'ok',
+    // Which mock a container or a shared server is running.
+    version: PACKAGE_VERSION,
     now: iso(mock.clock.now()),
     queueMode: mock.world.queue.mode,
     connectionRequests: mock.world.queue.counts(mock.clock.now()),
