@@ -19,12 +19,13 @@ import { round } from './lib/stats.js';
 import { fixed, formatTable, grouped, verdict } from './lib/table.js';
 import { measureColdStart, type ColdStartSeries } from './sections/cold-start.js';
 import { measureListAtScale, SCALE_TARGET_RATIO, type QueueScaleResult } from './sections/list-at-scale.js';
-import { loadReport, type LoadResult } from './lib/load.js';
+import { loadReport, runSpread, type LoadResult } from './lib/load.js';
 import { runBenchmark } from './lib/run-benchmark.js';
 import { measureQueueMemory, printQueueMemory, type QueueMemoryResult } from './queue-memory.js';
 import { measureTokenMemory, printTokenMemory, type TokenMemoryResult } from './token-memory.js';
 import {
   measureThroughput,
+  NOISY_RUN_SPREAD,
   P99_TARGET_MS,
   REFRESH_RSS_TARGET_RATIO,
   RUN_ORDER,
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
   };
   const metCount = (met: (e: EndpointThroughput) => boolean) => `${endpoints.filter(met).length}/${endpoints.length}`;
   console.log(
-    `\nTargets: mock/bare ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)} (${metCount((e) => e.ratio >= THROUGHPUT_TARGET_RATIO)} endpoints) · ` +
+    `\nTargets: mock/bare ≥ ${THROUGHPUT_TARGET_RATIO} ${verdict(targets.throughputRatio.met)} (${metCount((e) => e.ratio >= THROUGHPUT_TARGET_RATIO)} endpoints; ${endpoints.filter(noisy).length} rows noisy) · ` +
       `p99 ≤ ${P99_TARGET_MS} ms ${verdict(targets.p99Ms.met)} (${metCount((e) => e.mock.latencyMs.p99 <= P99_TARGET_MS)}) · ` +
       `refresh peak RSS ≤ ${REFRESH_RSS_TARGET_RATIO}× bare ${verdict(targets.refreshPeakRssRatio.met)} · ` +
       `cold start ≤ ${COLD_START_TARGET_RATIO}× bare bundle ${verdict(targets.coldStartRatio.met)} (${fixed(coldStartRatio)}×) · ` +
@@ -113,9 +114,10 @@ function printThroughput({ endpoints, refreshPeakRss }: ThroughputReport): numbe
   console.log('   bare = Fastify, logger off, one route answering a fixed body of the same size, content type and status; same path, query and headers; both bundled with esbuild');
   const cpu = (l: LoadResult) => (l.serverCpu ? fixed(l.serverCpu.microsPerRequest, 1) : 'n/a');
   const share = (l: LoadResult) => (l.serverCpu ? fixed(l.serverCpu.percentOfCore, 0) : 'n/a');
+  const apart = (l: LoadResult) => fixed(100 * runSpread(l), 0);
   console.log(
     formatTable(
-      ['endpoint', 'body B', 'mock CPU µs/req', 'bare CPU µs/req', 'per core', `≥ ${THROUGHPUT_TARGET_RATIO}`, 'mock req/s', 'bare req/s', 'req/s ratio', 'mock p99 ms', `≤ ${P99_TARGET_MS}`, 'bare p99 ms', 'CPU % mock/bare'],
+      ['endpoint', 'body B', 'mock CPU µs/req', 'bare CPU µs/req', 'per core', `≥ ${THROUGHPUT_TARGET_RATIO}`, 'mock req/s', 'bare req/s', 'req/s ratio', 'mock p99 ms', `≤ ${P99_TARGET_MS}`, 'bare p99 ms', 'CPU % mock/bare', 'runs apart % mock/bare'],
       endpoints.map((r) => [
         r.baseline === 'bare' ? r.name : `${r.name} (vs ${r.baseline})`,
         r.bodyBytes,
@@ -130,11 +132,19 @@ function printThroughput({ endpoints, refreshPeakRss }: ThroughputReport): numbe
         verdict(r.mock.latencyMs.p99 <= P99_TARGET_MS),
         fixed(r.bare.latencyMs.p99),
         `${share(r.mock)}/${share(r.bare)}`,
+        `${apart(r.mock)}/${apart(r.bare)}${noisy(r) ? ' noisy' : ''}`,
       ]),
     ),
   );
   console.log("CPU = the server process's user+system time (all threads) during the timed runs; 100 % = one core.");
   console.log('per core = bare CPU µs/req ÷ mock CPU µs/req: what one core serves of each (the target); req/s ratio as measured.');
+  const disturbed = endpoints.filter(noisy);
+  console.log(
+    `runs apart = how far a side's two runs differ in CPU per request (largest ÷ smallest − 1): the machine's noise. ` +
+      (disturbed.length === 0
+        ? `No row above ${fixed(100 * NOISY_RUN_SPREAD, 0)} %.`
+        : `${disturbed.length} of ${endpoints.length} rows above ${fixed(100 * NOISY_RUN_SPREAD, 0)} % (noisy): their ratios are no better than that; rerun on a quiet machine.`),
+  );
   const failed = endpoints.filter((r) => r.mock.failures + r.bare.failures > 0);
   if (failed.length) throw new Error(`non-2xx answers, errors or timeouts under load: ${failed.map((r) => `${r.name} (mock ${r.mock.failures}, bare ${r.bare.failures})`).join(', ')}`);
   const { mock, bare } = refreshPeakRss;
@@ -145,6 +155,11 @@ function printThroughput({ endpoints, refreshPeakRss }: ThroughputReport): numbe
       '\n',
   );
   return ratio;
+}
+
+/** A row either of whose sides' runs differ by more than the machine's tolerable noise. */
+function noisy(e: EndpointThroughput): boolean {
+  return runSpread(e.mock) > NOISY_RUN_SPREAD || runSpread(e.bare) > NOISY_RUN_SPREAD;
 }
 
 function printColdStart(series: readonly ColdStartSeries[]): void {
@@ -220,7 +235,7 @@ function jsonReport(
     cpus: os.cpus().length,
     throughput: {
       settings: { ...THROUGHPUT, runOrder: RUN_ORDER },
-      endpoints: throughput.endpoints.map((e) => ({ name: e.name, path: e.path, contentType: e.contentType, bodyBytes: e.bodyBytes, baseline: e.baseline, mock: load(e.mock), bare: load(e.bare), perCoreRatio: round(e.ratio, 3), rateRatio: round(e.rateRatio, 3) })),
+      endpoints: throughput.endpoints.map((e) => ({ name: e.name, path: e.path, contentType: e.contentType, bodyBytes: e.bodyBytes, baseline: e.baseline, mock: load(e.mock), bare: load(e.bare), perCoreRatio: round(e.ratio, 3), rateRatio: round(e.rateRatio, 3), noisy: noisy(e) })),
       refreshPeakRssMiB: { mock: throughput.refreshPeakRss.mock ? round(throughput.refreshPeakRss.mock.peakMiB, 0) : null, bare: throughput.refreshPeakRss.bare ? round(throughput.refreshPeakRss.bare.peakMiB, 0) : null },
     },
     coldStart: coldStart.map((s) => ({ name: s.name, medianMs: round(s.medianMs, 1), maxMs: round(s.maxMs, 1), samplesMs: s.samplesMs.map((ms) => round(ms, 1)) })),

@@ -58,8 +58,20 @@ export interface LoadResult {
   serverCpu: { percentOfCore: number; microsPerRequest: number } | null;
   /** Requests/s of each run, to show how much runs of the same server differ. */
   runsRequestsPerSecond: number[];
+  /** The server's CPU µs per request in each run (null without /proc or a server pid). */
+  runsMicrosPerRequest: number[] | null;
   /** Other processes' CPU during the runs, % of one core (null without /proc or a server pid). */
   othersCpuPercent: number | null;
+}
+
+/**
+ * How far apart one server's runs are: the largest over the smallest CPU per request (requests/s
+ * without CPU readings), less one. Runs of the same server and call differ only by what else
+ * the machine did meanwhile, so this bounds how far a ratio of two such results can be trusted.
+ */
+export function runSpread(l: LoadResult): number {
+  const values = l.runsMicrosPerRequest ?? l.runsRequestsPerSecond;
+  return values.length < 2 ? 0 : Math.max(...values) / Math.min(...values) - 1;
 }
 
 /** A load result as the benchmarks' JSON line prints it (rounded). */
@@ -73,6 +85,7 @@ export function loadReport(l: LoadResult) {
     serverCpuPercent: l.serverCpu ? round(l.serverCpu.percentOfCore, 1) : null,
     serverCpuMicrosPerRequest: l.serverCpu ? round(l.serverCpu.microsPerRequest, 2) : null,
     runsRps: l.runsRequestsPerSecond.map((rps) => round(rps, 0)),
+    runsCpuMicrosPerRequest: l.runsMicrosPerRequest?.map((us) => round(us, 2)) ?? null,
     othersCpuPercent: l.othersCpuPercent === null ? null : round(l.othersCpuPercent, 1),
   };
 }
@@ -129,6 +142,7 @@ export function combineRuns(runs: readonly LoadRun[]): LoadResult {
     failures: sum((r) => r.failures),
     serverCpu: cpuMs === null ? null : { percentOfCore: (100 * cpuMs) / (durationS * 1000), microsPerRequest: (1000 * cpuMs) / requests },
     runsRequestsPerSecond: runs.map((r) => r.requests / r.durationS),
+    runsMicrosPerRequest: cpuMs === null ? null : runs.map((r) => (1000 * r.serverCpuMs!) / r.requests),
     othersCpuPercent: othersMs === null ? null : (100 * othersMs) / (durationS * 1000),
   };
 }
