@@ -12,17 +12,23 @@
 // `node scripts/build.mjs --image` (npm run image) then builds the demo image.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { NODE_BUNDLE, NODE_PROGRAM } from './bundle-options.mjs';
+import { pruneStaleOutputs } from './prune-stale-outputs.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+const { workspaces } = JSON.parse(readFileSync('package.json', 'utf8'));
+for (const workspace of workspaces) {
+  const removed = pruneStaleOutputs(workspace);
+  if (removed.length > 0) console.log(`build: removed ${removed.length} compiled file(s) of deleted sources from ${workspace}/dist`);
+}
 
 /** Bundle name → the package's built bin. */
 export const PROGRAMS = {
