@@ -86,7 +86,9 @@ describe.skipIf(!run)("Concur's pages in Chromium", () => {
 
   it('can be used by keyboard alone: skip link, labelled fields, Enter to sign in, focus on the buttons', async () => {
     await page.goto(loginAspx({ client_id: APP.consumerKey, scope: 'ITINER', redirect_uri: `${partnerUrl}/callback`, state: 'kb' }));
-    // The login field has focus on arrival; type, Tab to the password, Enter submits.
+    // The login field has focus on arrival (autofocus lands at the page's first rendering,
+    // which headless Chromium may run after the load event); type, Tab to the password, Enter submits.
+    await page.waitForFunction("document.activeElement?.id === 'loginId'", undefined, { timeout: 5_000 });
     expect(await page.evaluate('document.activeElement.id')).toBe('loginId');
     await page.keyboard.type(USER.loginId);
     await page.keyboard.press('Tab');
