@@ -227,7 +227,7 @@ export class ConnectionRequestQueue {
     q.counters.created += count;
     this.revisionCount++;
     // Only a recorder needs them as records (built for it, not kept here).
-    if (this.recorder !== UNRECORDED) for (let slot = firstSlot; slot < firstSlot + count; slot++) this.recorder.connectionRequest(this.seeded.asCreated(slot)!);
+    if (this.recorder !== UNRECORDED) for (let slot = firstSlot; slot < firstSlot + count; slot++) this.recorder.connectionRequest(this.seeded.current(slot)!);
     return { count, idAt: (i) => this.seeded.idOf(firstSlot + i) };
   }
 

@@ -1,11 +1,8 @@
-import { grown } from './grown-column.js';
+import { columnsOf, grown, growColumns, type Columns, type ColumnType } from './grown-column.js';
 
 /** A SHA-256 digest's length: the key of every row. */
 export const DIGEST_BYTES = 32;
 
-type ColumnType = Float64ArrayConstructor | Int32ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
-type Column<C extends ColumnType> = C extends Float64ArrayConstructor ? Float64Array : C extends Int32ArrayConstructor ? Int32Array : C extends Uint16ArrayConstructor ? Uint16Array : Uint8Array;
-export type Columns<S extends Record<string, ColumnType>> = { -readonly [K in keyof S]: Column<S[K]> };
 
 const FREE = 0;
 /** The row's key is a digest's 32 bytes, found through the hash index. */
@@ -52,9 +49,8 @@ export class DigestTable<S extends Record<string, ColumnType>> {
   /** The purge sweep's hand: the row it visited last (NONE: before the first). */
   private sweepAt = NONE;
 
-  constructor(private readonly spec: S) {
-    this.cols = {} as Columns<S>;
-    for (const name in spec) this.cols[name] = new spec[name]!(FIRST_CAPACITY) as Column<S[typeof name]>;
+  constructor(spec: S) {
+    this.cols = columnsOf(spec, FIRST_CAPACITY);
   }
 
   /** The row holding this digest (listed or a ghost), or -1. */
@@ -190,7 +186,7 @@ export class DigestTable<S extends Record<string, ColumnType>> {
     this.state = grown(this.state, capacity);
     this.orderNext = grown(this.orderNext, capacity);
     this.orderPrev = grown(this.orderPrev, capacity);
-    for (const name in this.spec) this.cols[name] = grown(this.cols[name], capacity);
+    growColumns(this.cols, capacity);
     this.capacity = capacity;
   }
 

@@ -109,15 +109,9 @@ export class SeededRequests implements SeedOf {
     return this.outcomes.has(slot) ? new SettledSeededRecord(this, this.outcomes, slot) : this.created(run, slot, keepTraveller);
   }
 
-  /** The request in `slot` as it was created, or undefined if the slot holds no live seeded request. */
-  asCreated(slot: number, keepTraveller = true): ConnectionRequestRecord | undefined {
-    const run = this.liveRun(slot);
-    return run && this.created(run, slot, keepTraveller);
-  }
-
   /**
-   * Keeps the final `record` of the live seeded request in `slot` (a record `asCreated`
-   * began) as its outcome and counters: the caller may then drop the record (`current`
+   * Keeps the final `record` of the live seeded request in `slot` (a record `current`
+   * built) as its outcome and counters: the caller may then drop the record (`current`
    * builds it again). False, keeping nothing, when the slot holds no live seeded request or
    * the record is not final and out of every queue.
    */

@@ -1,5 +1,5 @@
 import type { ConnectionRequestRecord } from './connection-requests.js';
-import { grown } from './grown-column.js';
+import { columnsOf, growColumns } from './grown-column.js';
 import { STATUS_CODES, type StatusCode } from './status-codes.js';
 
 type FinalOutcome = 'Connected' | 'Failed';
@@ -10,6 +10,7 @@ const NOT_SETTLED = 0;
 const CONNECTED = 1;
 const FAILED = 2;
 const FIRST_CAPACITY = 1024;
+const COLUMNS = { outcome: Uint8Array, lastCode: Uint8Array, lastModified: Float64Array, userErrorRequeues: Int32Array, retryRequeues: Int32Array, leaseRequeues: Int32Array };
 
 /**
  * What a PUT left of each settled seeded request, by slot, in typed-array columns: its
@@ -22,67 +23,57 @@ const FIRST_CAPACITY = 1024;
  * order, so they grow with what has been settled, not with what was seeded).
  */
 export class SettledOutcomes {
-  private outcome = new Uint8Array(0);
-  private lastCode = new Uint8Array(0);
-  private lastModified = new Float64Array(0);
-  private userErrorRequeues = new Int32Array(0);
-  private retryRequeues = new Int32Array(0);
-  private leaseRequeues = new Int32Array(0);
+  private readonly cols = columnsOf(COLUMNS, 0);
 
   /** Keeps what `record` (final, out of every queue) says of slot `slot`. */
   settle(slot: number, record: ConnectionRequestRecord & { outcome: FinalOutcome }): void {
-    if (slot >= this.outcome.length) this.grow(slot);
-    this.outcome[slot] = record.outcome === 'Connected' ? CONNECTED : FAILED;
-    this.lastCode[slot] = record.lastCode === null ? 0 : CODE_NUMBER.get(record.lastCode)!;
-    this.lastModified[slot] = record.lastModified;
-    this.userErrorRequeues[slot] = record.userErrorRequeues;
-    this.retryRequeues[slot] = record.retryRequeues;
-    this.leaseRequeues[slot] = record.leaseRequeues;
+    const c = this.cols;
+    if (slot >= c.outcome.length) this.grow(slot);
+    c.outcome[slot] = record.outcome === 'Connected' ? CONNECTED : FAILED;
+    c.lastCode[slot] = record.lastCode === null ? 0 : CODE_NUMBER.get(record.lastCode)!;
+    c.lastModified[slot] = record.lastModified;
+    c.userErrorRequeues[slot] = record.userErrorRequeues;
+    c.retryRequeues[slot] = record.retryRequeues;
+    c.leaseRequeues[slot] = record.leaseRequeues;
   }
 
   has(slot: number): boolean {
-    return slot < this.outcome.length && this.outcome[slot] !== NOT_SETTLED;
+    return slot < this.cols.outcome.length && this.cols.outcome[slot] !== NOT_SETTLED;
   }
 
   /** A removed request is no longer settled (its slot is never reused, but say so anyway). */
   forget(slot: number): void {
-    if (slot < this.outcome.length) this.outcome[slot] = NOT_SETTLED;
+    if (slot < this.cols.outcome.length) this.cols.outcome[slot] = NOT_SETTLED;
   }
 
   outcomeOf(slot: number): FinalOutcome {
-    return this.outcome[slot] === CONNECTED ? 'Connected' : 'Failed';
+    return this.cols.outcome[slot] === CONNECTED ? 'Connected' : 'Failed';
   }
 
   lastCodeOf(slot: number): StatusCode | null {
-    const n = this.lastCode[slot]!;
+    const n = this.cols.lastCode[slot]!;
     return n === 0 ? null : CODES[n - 1]!;
   }
 
   lastModifiedOf(slot: number): number {
-    return this.lastModified[slot]!;
+    return this.cols.lastModified[slot]!;
   }
 
   userErrorRequeuesOf(slot: number): number {
-    return this.userErrorRequeues[slot]!;
+    return this.cols.userErrorRequeues[slot]!;
   }
 
   retryRequeuesOf(slot: number): number {
-    return this.retryRequeues[slot]!;
+    return this.cols.retryRequeues[slot]!;
   }
 
   leaseRequeuesOf(slot: number): number {
-    return this.leaseRequeues[slot]!;
+    return this.cols.leaseRequeues[slot]!;
   }
 
   /** Half again as many slots (at least up to `slot`): the slack stays under a third. */
   private grow(slot: number): void {
-    const capacity = Math.max(FIRST_CAPACITY, slot + 1, Math.ceil(this.outcome.length * 1.5));
-    this.outcome = grown(this.outcome, capacity);
-    this.lastCode = grown(this.lastCode, capacity);
-    this.lastModified = grown(this.lastModified, capacity);
-    this.userErrorRequeues = grown(this.userErrorRequeues, capacity);
-    this.retryRequeues = grown(this.retryRequeues, capacity);
-    this.leaseRequeues = grown(this.leaseRequeues, capacity);
+    growColumns(this.cols, Math.max(FIRST_CAPACITY, slot + 1, Math.ceil(this.cols.outcome.length * 1.5)));
   }
 }
 
